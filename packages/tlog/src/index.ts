@@ -1,0 +1,11 @@
+export type { LogStorage, StoredEntry, NewEntry, TileData, StoredCheckpoint, Batch, LogIdentity } from './storage.js';
+export { SqliteStorage } from './sqlite/sqlite-storage.js';
+export type { SqliteStorageOptions } from './sqlite/sqlite-storage.js';
+export { createStorage, STORAGE_BACKENDS } from './storage-registry.js';
+export type { StorageConfig } from './storage-registry.js';
+export { Log, DEFAULT_SEQUENCER, MAX_ENTRY_BYTES } from './log.js';
+export type { LogOptions, SequencerOptions, Appended, NewLogEntry } from './log.js';
+export type { CheckpointSigner } from './checkpoint-signer.js';
+export { noteCheckpointSigner } from './checkpoint-signer.js';
+export { LogError, DuplicateEntryError, PushbackError } from './errors.js';
+export { TILE_WIDTH, TILE_HEIGHT } from './tile-tree.js';
