@@ -2,11 +2,14 @@
  * The NIST prime curves we accept (P-256, P-384, P-521): their encodings, a point-on-curve check,
  * and ECDSA verification over a digest the caller already computed.
  *
- * Why a library: node:crypto verifies ECDSA only over a message it hashes itself (`crypto.verify`
- * with a null algorithm still hashes with SHA-256 for EC keys, and WebCrypto has no prehashed mode),
- * but Rekor's hashedrekord gives us the digest, not the artifact. @noble/curves (audited,
- * constant-time where it matters) does this; we only ever verify public data with it.
+ * Why not node:crypto: it verifies ECDSA only over a message it hashes itself (`crypto.verify` with
+ * a null algorithm still hashes with SHA-256 for EC keys, and WebCrypto has no prehashed mode), but
+ * Rekor's hashedrekord gives us the digest, not the artifact. So digest verification goes through
+ * our small addon binding Node's own OpenSSL (`native/ecdsa-digest.c`, built by `npm run build`),
+ * and falls back to @noble/curves (audited, pure JS, about ten times slower) where the addon is
+ * missing. Both verify public data only.
  */
+import { createRequire } from 'node:module';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 
 export type EcCurve = 'P-256' | 'P-384' | 'P-521';
@@ -39,6 +42,23 @@ export function isOnCurve(curve: EcCurve, point: Uint8Array): boolean {
     return false;
   }
 }
+
+/** The addon's one function: verify(spki, digest, DER signature). */
+export type NativeDigestVerifier = { verify(spki: Uint8Array, digest: Uint8Array, der: Uint8Array): boolean };
+
+function loadNative(): NativeDigestVerifier | null {
+  try {
+    // dist/keys/ec.js → packages/crypto/native/build/Release.
+    return createRequire(import.meta.url)('../../native/build/Release/ecdsa_digest.node') as NativeDigestVerifier;
+    /* c8 ignore next 4 */
+  } catch {
+    // Not built on this machine: the @noble/curves path below is used instead.
+    return null;
+  }
+}
+
+/** The addon when it is built, else null. */
+export const NATIVE_DIGEST_VERIFIER = loadNative();
 
 /**
  * ECDSA verification (SEC 1 §4.1.4) of `raw` (r ‖ s, each `size` bytes) over `digest` with the

@@ -13,8 +13,8 @@
 import { constants, privateEncrypt, publicDecrypt, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { bytesEqual, concatBytes } from '../encoding.js';
 import { EncodingError, KeyError } from '../errors.js';
-import { CURVES, ecdsaVerifyDigest, type EcCurve } from './ec.js';
-import { ecdsaDerToRaw } from './ecdsa-signature.js';
+import { CURVES, ecdsaVerifyDigest, NATIVE_DIGEST_VERIFIER, type EcCurve, type NativeDigestVerifier } from './ec.js';
+import { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsa-signature.js';
 import { digest as hashDigest, DIGEST_INFO_PREFIX, DIGEST_SIZE, isHashName, type HashName } from './hash.js';
 import type { PublicKeyInfo } from './public-key.js';
 
@@ -140,15 +140,29 @@ function verifyEcdsa(info: PublicKeyInfo, data: Uint8Array, signature: Uint8Arra
   if (signature.length === 2 * size) candidates.push(signature);
   for (const raw of candidates) {
     const ok = prehashed
-      ? verifyEcdsaDigest(info, curve, data, raw)
+      ? verifyEcdsaDigest(info, data, raw)
       : nodeVerify(hash, data, { key: info.key, dsaEncoding: 'ieee-p1363' }, raw);
     if (ok) return true;
   }
   return false;
 }
 
-function verifyEcdsaDigest(info: PublicKeyInfo, curve: EcCurve, digest: Uint8Array, raw: Uint8Array): boolean {
+/**
+ * ECDSA over a digest: through the OpenSSL addon when it is built, else @noble/curves. `native` is a
+ * parameter so that tests run both paths.
+ */
+export function verifyEcdsaDigest(info: PublicKeyInfo, digest: Uint8Array, raw: Uint8Array, native: NativeDigestVerifier | null = NATIVE_DIGEST_VERIFIER): boolean {
+  const curve = info.curve as EcCurve;
   const { size } = CURVES[curve];
+  if (native) {
+    let der: Uint8Array;
+    try {
+      der = ecdsaRawToDer(raw, curve);
+    } catch {
+      return false;
+    }
+    return native.verify(info.spki, digest, der);
+  }
   // The SPKI ends with the uncompressed point 04 ‖ x ‖ y, checked on the curve by parsePublicKey.
   return ecdsaVerifyDigest(curve, info.spki.subarray(info.spki.length - 2 * size - 1), digest, raw);
 }

@@ -22,8 +22,7 @@ export function invalid(message: string, cause?: unknown): RekorError {
 }
 
 /** A short, safe rendering of a hostile value for an error message. */
-export function shown(value: unknown): string {
-  const text = typeof value === 'string' ? value : String(value);
+export function shown(text: string): string {
   // Never echo a huge hostile value back to the client.
   return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }

@@ -59,10 +59,10 @@ function keysOf(entry: HashedRekord): string[] {
 function canonicalize(specValue: JsonValue, context: KindContext): KindResult {
   const entry = read(specValue, context);
   const { verifier, algorithm } = entry;
-  if (verifier.certificates.length > 1) verifyChain(verifier.certificates);
-  // Cheaper than verifying, and the only way to refuse keys we cannot verify for (Ed25519ph).
+  // Upstream checks the policy after verifying; first is cheaper (only the error for an entry failing both differs).
   const name = algorithmName(verifier.key, algorithm);
   if (name === undefined || !context.algorithms.has(name)) throw invalid('entry algorithms are not allowed');
+  if (verifier.certificates.length > 1) verifyChain(verifier.certificates);
   let ok: boolean;
   try {
     ok = signatureVerifies(verifier.key, parseHex(entry.value), entry.signature.bytes, { hash: algorithm, prehashed: true });

@@ -3,7 +3,7 @@
  * builds the canonical body `JCS({apiVersion, kind, spec})` (upstream `types.CanonicalizeEntry`).
  * Supported: hashedrekord 0.0.1, dsse 0.0.1, intoto 0.0.2.
  */
-import { canonicalJsonBytes, parseJson, type JsonValue } from '@sigstack/crypto/canonical-json';
+import { canonicalJsonBytes, parseJson, type JsonObject, type JsonValue } from '@sigstack/crypto/canonical-json';
 import { ENTRY_KINDS, type EntryKindName } from '../config.js';
 import { RekorError } from '../errors.js';
 import { ALGORITHM_NAMES } from './algorithms.js';
@@ -32,7 +32,7 @@ function cap(value: number | undefined, name: string): number {
 }
 
 /** The kind and apiVersion of an entry; throws when the log does not support them. */
-function dispatch(top: ReturnType<typeof objectAt>, accepted: (kind: EntryKindName) => boolean): EntryKind {
+function dispatch(top: JsonObject, accepted: (kind: EntryKindName) => boolean): EntryKind {
   const kindName = stringAt(required(top, 'kind', 'entry'), 'entry.kind');
   const kind = KINDS.get(kindName);
   // A disabled kind is refused exactly like an unknown one (upstream answers 400 for both).

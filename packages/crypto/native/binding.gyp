@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "ecdsa_digest",
+      "sources": ["ecdsa-digest.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra"]
+    }
+  ]
+}
