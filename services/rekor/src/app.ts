@@ -10,7 +10,7 @@ import { tileRoutes } from './http/routes/tiles.js';
 import { healthRoutes } from './http/routes/health.js';
 
 export type AppOptions = {
-  config: Pick<Config, 'maxRequestBytes'>;
+  config: Pick<Config, 'maxRequestBytes' | 'logRequests'>;
   rekor: RekorLog;
   logger?: FastifyBaseLogger;
 };
@@ -24,6 +24,7 @@ export function buildApp({ config, rekor, logger }: AppOptions): FastifyInstance
     // Slow-body (slowloris) protection: a request must arrive within 30 s.
     requestTimeout: 30_000,
     return503OnClosing: true,
+    disableRequestLogging: !config.logRequests,
     // Entry IDs and tile paths are case-sensitive; never rewrite them.
     routerOptions: { caseSensitive: true, ignoreTrailingSlash: false, maxParamLength: 200 },
   });

@@ -94,6 +94,7 @@ export const SCHEMA = {
   batchMaxDelayMs: { env: 'REKOR_BATCH_MAX_DELAY_MS', default: 2, parse: integer(0, 10_000), description: 'How long the first entry of a batch waits for others before the batch commits.' },
   maxPending: { env: 'REKOR_MAX_PENDING', default: 8192, parse: integer(1, 1_000_000), description: 'Entries waiting for integration before new ones get 503 with Retry-After.' },
   recoverCheckpointFile: { env: 'REKOR_RECOVER_CHECKPOINT_FILE', default: false, parse: boolean, description: 'Start although dataDir/checkpoint is missing for a non-empty database. Check the database against a published checkpoint first.' },
+  logRequests: { env: 'REKOR_LOG_REQUESTS', default: false, parse: boolean, description: 'Log every request and response at info level (an access log). Refusals and failures are logged either way.' },
   logLevel: { env: 'REKOR_LOG_LEVEL', default: 'info', parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const), description: 'pino log level.' },
 } satisfies Record<string, Field<unknown>>;
 

@@ -16,6 +16,8 @@ export type EcCurve = 'P-256' | 'P-384' | 'P-521';
 
 export interface CurveParams {
   readonly name: EcCurve;
+  /** Size of the field in bits. */
+  readonly bits: 256 | 384 | 521;
   /** Bytes of one coordinate (and of r or s in a raw signature). */
   readonly size: number;
   /** namedCurve OID in SubjectPublicKeyInfo. */
@@ -23,9 +25,9 @@ export interface CurveParams {
 }
 
 export const CURVES: Readonly<Record<EcCurve, CurveParams>> = {
-  'P-256': { name: 'P-256', size: 32, oid: '1.2.840.10045.3.1.7' },
-  'P-384': { name: 'P-384', size: 48, oid: '1.3.132.0.34' },
-  'P-521': { name: 'P-521', size: 66, oid: '1.3.132.0.35' },
+  'P-256': { name: 'P-256', bits: 256, size: 32, oid: '1.2.840.10045.3.1.7' },
+  'P-384': { name: 'P-384', bits: 384, size: 48, oid: '1.3.132.0.34' },
+  'P-521': { name: 'P-521', bits: 521, size: 66, oid: '1.3.132.0.35' },
 };
 
 const NOBLE = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
@@ -43,8 +45,8 @@ export function isOnCurve(curve: EcCurve, point: Uint8Array): boolean {
   }
 }
 
-/** The addon's one function: verify(spki, digest, DER signature). */
-export type NativeDigestVerifier = { verify(spki: Uint8Array, digest: Uint8Array, der: Uint8Array): boolean };
+/** The addon's one function: verify(curve bits, uncompressed point, digest, DER signature). */
+export type NativeDigestVerifier = { verify(bits: 256 | 384 | 521, point: Uint8Array, digest: Uint8Array, der: Uint8Array): boolean };
 
 function loadNative(): NativeDigestVerifier | null {
   try {

@@ -169,8 +169,20 @@ function parseSpki(spki: Uint8Array): PublicKeyInfo {
   }
 }
 
-function nodeKey(spki: Uint8Array): KeyObject {
-  return createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+/**
+ * The info object, with node's KeyObject made on first use: building one costs as much as an ECDSA
+ * verification, and verifying over a digest (the Rekor hot path) needs only the SPKI. Our DER
+ * parser has already checked every field OpenSSL would.
+ */
+function keyInfo(fields: Omit<PublicKeyInfo, 'key'>): PublicKeyInfo {
+  let key: KeyObject | undefined;
+  return Object.freeze({
+    ...fields,
+    get key(): KeyObject {
+      key ??= createPublicKey({ key: Buffer.from(fields.spki), format: 'der', type: 'spki' });
+      return key;
+    },
+  });
 }
 
 function rsaKey(spki: Uint8Array, params: DerElement | undefined, keyBytes: Uint8Array): PublicKeyInfo {
@@ -184,7 +196,7 @@ function rsaKey(spki: Uint8Array, params: DerElement | undefined, keyBytes: Uint
   // e = 1 makes the signature equal to the message; an even e is not an RSA key at all.
   if (e > RSA_MAX_EXPONENT) throw unsupported('rsa public exponent wider than 31 bits is not allowed');
   if (e <= 1n || e % 2n === 0n) throw unsupported(`rsa public exponent ${e} is not allowed; it must be odd and greater than 1`);
-  return Object.freeze({ key: nodeKey(spki), type: 'rsa', bits, hash: 'sha256', spki });
+  return keyInfo({ type: 'rsa', bits, hash: 'sha256', spki });
 }
 
 function ecKey(spki: Uint8Array, params: DerElement | undefined, keyBytes: Uint8Array): PublicKeyInfo {
@@ -201,14 +213,14 @@ function ecKey(spki: Uint8Array, params: DerElement | undefined, keyBytes: Uint8
   if (keyBytes.length !== 2 * size + 1 || form !== 0x04) throw malformed(`ec public key is not an uncompressed ${curve} point`);
   // An off-curve point enables invalid-curve attacks; check it ourselves, whatever OpenSSL does.
   if (!isOnCurve(curve, keyBytes)) throw malformed(`ec public key point is not on ${curve}`);
-  return Object.freeze({ key: nodeKey(spki), type: 'ecdsa', curve, hash: CURVE_HASH[curve], spki });
+  return keyInfo({ type: 'ecdsa', curve, hash: CURVE_HASH[curve], spki });
 }
 
 function ed25519Key(spki: Uint8Array, params: DerElement | undefined, keyBytes: Uint8Array): PublicKeyInfo {
   // RFC 8410 §3: the parameters MUST be absent.
   if (params !== undefined) throw malformed('ed25519 key algorithm parameters must be absent');
   if (keyBytes.length !== 32) throw malformed(`ed25519 public key must be 32 bytes, got ${keyBytes.length}`);
-  return Object.freeze({ key: nodeKey(spki), type: 'ed25519', hash: 'sha512', spki });
+  return keyInfo({ type: 'ed25519', hash: 'sha512', spki });
 }
 
 /** PEM `PUBLIC KEY` block (SubjectPublicKeyInfo) in Go's `pem.Encode` layout. */

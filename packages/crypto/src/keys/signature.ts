@@ -153,7 +153,9 @@ function verifyEcdsa(info: PublicKeyInfo, data: Uint8Array, signature: Uint8Arra
  */
 export function verifyEcdsaDigest(info: PublicKeyInfo, digest: Uint8Array, raw: Uint8Array, native: NativeDigestVerifier | null = NATIVE_DIGEST_VERIFIER): boolean {
   const curve = info.curve as EcCurve;
-  const { size } = CURVES[curve];
+  const { size, bits } = CURVES[curve];
+  // The SPKI ends with the uncompressed point 04 ‖ x ‖ y, checked on the curve by parsePublicKey.
+  const point = info.spki.subarray(info.spki.length - 2 * size - 1);
   if (native) {
     let der: Uint8Array;
     try {
@@ -161,8 +163,7 @@ export function verifyEcdsaDigest(info: PublicKeyInfo, digest: Uint8Array, raw: 
     } catch {
       return false;
     }
-    return native.verify(info.spki, digest, der);
+    return native.verify(bits, point, digest, der);
   }
-  // The SPKI ends with the uncompressed point 04 ‖ x ‖ y, checked on the curve by parsePublicKey.
-  return ecdsaVerifyDigest(curve, info.spki.subarray(info.spki.length - 2 * size - 1), digest, raw);
+  return ecdsaVerifyDigest(curve, point, digest, raw);
 }

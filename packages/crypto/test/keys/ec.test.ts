@@ -12,10 +12,10 @@ function keyPair(curve: EcCurve) {
 }
 
 t.test('the curve table names each curve with its coordinate size and OID', async (t) => {
-  t.same(Object.values(CURVES).map((c) => [c.name, c.size, c.oid]), [
-    ['P-256', 32, '1.2.840.10045.3.1.7'],
-    ['P-384', 48, '1.3.132.0.34'],
-    ['P-521', 66, '1.3.132.0.35'],
+  t.same(Object.values(CURVES).map((c) => [c.name, c.bits, c.size, c.oid]), [
+    ['P-256', 256, 32, '1.2.840.10045.3.1.7'],
+    ['P-384', 384, 48, '1.3.132.0.34'],
+    ['P-521', 521, 66, '1.3.132.0.35'],
   ]);
 });
 

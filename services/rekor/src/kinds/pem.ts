@@ -8,7 +8,7 @@
  * blocks, and block headers are refused (clients send Go, OpenSSL or sigstore-js PEM, which have
  * neither).
  */
-import { utf8Bytes } from '@sigstack/crypto/encoding';
+import { bytesEqual, utf8Bytes } from '@sigstack/crypto/encoding';
 import { pemDecode, parsePublicKey, publicKeyToPem, type PemBlock, type PublicKeyInfo } from '@sigstack/crypto/keys';
 import {
   certificatePublicKey,
@@ -65,11 +65,13 @@ export function parseVerifier(bytes: Uint8Array, path: string, maxChain: number)
     } catch (err) {
       throw invalid(`${path} holds an unusable public key: ${message(err)}`, err);
     }
+    // Go's ParsePKIXPublicKey takes a SubjectPublicKeyInfo only (parsePublicKey would also take PKCS#1).
+    if (!bytesEqual(key.spki, first.der)) throw invalid(`${path} holds a PUBLIC KEY block that is not a SubjectPublicKeyInfo`);
     return { key, pem: publicKeyToPem(key), certificates: [], subjects: [] };
   }
   for (const block of blocks) {
     if (block.label !== 'CERTIFICATE') {
-      throw invalid(`${path} has a pem block ${shown(block.label)}; want one PUBLIC KEY or CERTIFICATE blocks`);
+      throw invalid(`${path} has a pem block ${shown(block.label)}; want one PUBLIC KEY block or CERTIFICATE blocks`);
     }
   }
   // Upstream's limit (cryptoutils.UnmarshalCertificatesFromPEMLimited(…, 10)).

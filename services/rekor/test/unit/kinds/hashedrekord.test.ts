@@ -165,6 +165,7 @@ t.test('malformed entries are refused with ERR_ENTRY_INVALID, never a TypeError'
     'publicKey is text': (e) => (e.spec.signature.publicKey.content = b64('hello')),
     'publicKey is DER': (e) => (e.spec.signature.publicKey.content = unb64(spki.split('\n').slice(1, -2).join('')).toString('base64')),
     'publicKey is PKCS#1 RSA': (e) => (e.spec.signature.publicKey.content = b64(rsaPkcs1Public)),
+    'PKCS#1 RSA in a PUBLIC KEY block': (e) => (e.spec.signature.publicKey.content = b64(rsaPkcs1Public.replace(/RSA PUBLIC/g, 'PUBLIC'))),
     'publicKey is a private key': (e) => (e.spec.signature.publicKey.content = b64(privatePem)),
     'publicKey with pem headers': (e) => (e.spec.signature.publicKey.content = b64(spki.replace('-----\n', '-----\nProc-Type: 4,ENCRYPTED\n\n'))),
     'publicKey with text before': (e) => (e.spec.signature.publicKey.content = b64(`my key:\n${spki}`)),

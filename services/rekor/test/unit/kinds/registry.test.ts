@@ -140,3 +140,44 @@ t.test('a body is returned as bytes that decode to the canonical text', async (t
   t.type(entry.body, Uint8Array);
   t.match(text(entry.body), /^\{"apiVersion":"0\.0\.1","kind":"dsse","spec":\{"envelopeHash"/);
 });
+
+t.test('random structural damage to valid entries only ever gives ERR_ENTRY_INVALID', async (t) => {
+  let seed = 42;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const replacements: unknown[] = [null, 0, -1, 1.5, true, '', 'x', 'AAAA', [], {}, [null], { a: null }, 'Z'.repeat(5000)];
+  const paths = (value: unknown, prefix: (string | number)[] = []): (string | number)[][] => {
+    if (typeof value !== 'object' || value === null) return [prefix];
+    const keys = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
+    return [prefix, ...keys.flatMap((k) => paths((value as Record<string | number, unknown>)[k], [...prefix, k]))];
+  };
+  const damage = (value: unknown): unknown => {
+    const copy = JSON.parse(JSON.stringify(value));
+    const all = paths(copy).filter((p) => p.length > 0);
+    const path = all[random(all.length)] as (string | number)[];
+    let parent = copy;
+    for (const k of path.slice(0, -1)) parent = parent[k];
+    const last = path[path.length - 1] as string | number;
+    if (random(4) === 0 && !Array.isArray(parent)) delete parent[last];
+    else parent[last] = replacements[random(replacements.length)];
+    return copy;
+  };
+  const dsse = dsseEntry({});
+  const envelope = JSON.parse(dsse.spec.proposedContent.envelope);
+  const samples = [signedHashedRekord(P256), dsse, intotoEntry({})];
+  let refused = 0;
+  for (let i = 0; i < 600; i++) {
+    const base = samples[i % 3];
+    let proposed = damage(base);
+    if (i % 6 === 1) proposed = mutate(dsse, (e) => (e.spec.proposedContent.envelope = JSON.stringify(damage(envelope))));
+    try {
+      kinds.canonicalize(proposed as never);
+    } catch (err) {
+      refused++;
+      if ((err as { code?: string }).code !== 'ERR_ENTRY_INVALID') t.fail(`unexpected ${String(err)} for ${JSON.stringify(proposed).slice(0, 200)}`);
+    }
+  }
+  t.ok(refused > 500, `${refused} of 600 damaged entries refused`);
+});
