@@ -77,4 +77,6 @@ t.test('sigstore-js signs through our log and verifies the SET, proof and checkp
     return root;
   }), keys as never);
   t.throws(() => new Verifier(otherLog, { tlogThreshold: 1, ctlogThreshold: 0, timestampThreshold: 1 }).verify(toSignedEntity(bundle, data)), 'another log key is rejected');
+
+  t.equal(await rekor.stop('SIGTERM'), 0, 'SIGTERM finishes the batch in flight and exits cleanly');
 });

@@ -9,7 +9,9 @@ export const SERVICE = resolve(import.meta.dirname, '..', 'dist', 'main.js');
 
 /** Starts the built service with `env` and resolves with its base URL once it logs `ready`. */
 export async function startRekor(env) {
-  const child = spawn(process.execPath, [SERVICE], { env: { PATH: process.env.PATH, REKOR_PORT: '0', REKOR_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_NODE_ARGS passes flags to the service's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  const child = spawn(process.execPath, [...nodeArgs, SERVICE], { env: { PATH: process.env.PATH, REKOR_PORT: '0', REKOR_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((res, rej) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
       try {

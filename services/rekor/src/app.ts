@@ -1,4 +1,4 @@
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { RekorLog } from './log/rekor-log.js';
@@ -24,7 +24,7 @@ export function buildApp({ config, rekor, logger }: AppOptions): FastifyInstance
     // Slow-body (slowloris) protection: a request must arrive within 30 s.
     requestTimeout: 30_000,
     return503OnClosing: true,
-    disableRequestLogging: !config.logRequests,
+    logController: new LogController({ disableRequestLogging: !config.logRequests }),
     // Entry IDs and tile paths are case-sensitive; never rewrite them.
     routerOptions: { caseSensitive: true, ignoreTrailingSlash: false, maxParamLength: 200 },
   });
