@@ -22,12 +22,13 @@ const COMMON = ['pino', 'jose', 'better-sqlite3', 'pg', 'canonicalize', '@peculi
 
 export const RULES: Rule[] = [
   { workspace: 'packages/crypto', workspaces: [], packages: ['canonicalize', ['src/keys', '@noble/curves'], ['src/x509', '@peculiar/x509'], ['src/x509', 'reflect-metadata'], ['src/x509', '@peculiar/asn1-schema'], ['src/x509', '@peculiar/asn1-x509']] },
+  { workspace: 'packages/service-kit', workspaces: ['packages/crypto'], packages: ['fastify', 'pino'] },
   { workspace: 'packages/protocol', workspaces: ['packages/crypto'], packages: COMMON, forbidden: ['fastify'] },
   { workspace: 'packages/tlog', workspaces: ['packages/crypto', 'packages/protocol'], packages: COMMON, forbidden: ['fastify'] },
   { workspace: 'packages/client', workspaces: ['packages/crypto', 'packages/protocol'], packages: COMMON, forbidden: ['fastify'] },
   { workspace: 'packages/cli', workspaces: ['packages/crypto', 'packages/protocol', 'packages/client', 'packages/tlog'], packages: [...COMMON, '@tufjs/models'], forbidden: ['fastify'] },
   { workspace: 'packages/testkit', workspaces: ['*'], packages: ['*'] },
-  { workspace: 'services/*', workspaces: ['packages/crypto', 'packages/tlog', 'packages/protocol', 'packages/client'], packages: [...COMMON, 'fastify', '@fastify/*', 'pkcs11js', 'graphene-pk11'] },
+  { workspace: 'services/*', workspaces: ['packages/crypto', 'packages/tlog', 'packages/protocol', 'packages/client', 'packages/service-kit'], packages: [...COMMON, 'fastify', '@fastify/*', 'pkcs11js', 'graphene-pk11'] },
 ];
 
 /** Folders inside a service's src that hold HTTP or process wiring; everything else is domain code. */

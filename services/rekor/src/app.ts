@@ -3,7 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { RekorLog } from './log/rekor-log.js';
 import { registerErrorHandler } from './http/error-handler.js';
-import { registerJsonParser } from './http/json-body.js';
+import { registerJsonParser } from '@sigstack/service-kit';
 import { entryRoutes } from './http/routes/entries.js';
 import { logRoutes } from './http/routes/log.js';
 import { tileRoutes } from './http/routes/tiles.js';

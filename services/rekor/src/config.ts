@@ -1,65 +1,7 @@
-import { SigstackError } from '@sigstack/crypto/errors';
-import { parseJson } from '@sigstack/crypto/canonical-json';
-import type { JsonValue } from '@sigstack/crypto/canonical-json';
+import { boolean, integer, list, loadConfig as loadSchema, logLevel, text, url } from '@sigstack/service-kit';
+import type { ConfigOf, ConfigSources, Field } from '@sigstack/service-kit';
 
-/** Configuration that cannot be used; `problems` lists every one found, not only the first. */
-export class ConfigError extends SigstackError {
-  readonly problems: string[];
-  constructor(problems: string[]) {
-    super('ERR_CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.problems = problems;
-  }
-}
-
-type Parser<T> = (raw: JsonValue | undefined, name: string) => T;
-
-/** One configuration field: the schema is the operator documentation, so every field is described. */
-export type Field<T> = { env: string; default: T; description: string; parse: Parser<T> };
-
-const fail = (name: string, want: string, raw: unknown): never => {
-  throw new Error(`${name}: must be ${want}, got ${JSON.stringify(raw)}`);
-};
-
-function integer(min: number, max: number): Parser<number> {
-  return (raw, name) => {
-    const n = typeof raw === 'string' && /^(0|[1-9][0-9]{0,15})$/.test(raw) ? Number(raw) : raw;
-    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min || n > max) fail(name, `an integer from ${min} to ${max}`, raw);
-    return n as number;
-  };
-}
-
-const boolean: Parser<boolean> = (raw, name) => {
-  if (raw === true || raw === 'true' || raw === '1') return true;
-  if (raw === false || raw === 'false' || raw === '0' || raw === '') return false;
-  return fail(name, 'true or false', raw);
-};
-
-const text: Parser<string> = (raw, name) => (typeof raw === 'string' ? raw : fail(name, 'a string', raw));
-
-function list<T extends string>(allowed: readonly T[]): Parser<T[]> {
-  return (raw, name) => {
-    const items = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter((s) => s !== '') : raw;
-    if (!Array.isArray(items)) return fail(name, `a list of ${allowed.join(', ')}`, raw);
-    for (const item of items) if (!allowed.includes(item as T)) fail(name, `a list of ${allowed.join(', ')}`, item);
-    return [...new Set(items as T[])];
-  };
-}
-
-function oneOf<T extends string>(allowed: readonly T[]): Parser<T> {
-  return (raw, name) => (allowed.includes(raw as T) ? (raw as T) : fail(name, `one of ${allowed.join(', ')}`, raw));
-}
-
-const url: Parser<string> = (raw, name) => {
-  const value = text(raw, name);
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    return fail(name, 'an absolute http(s) URL', raw);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') fail(name, 'an absolute http(s) URL', raw);
-  return value.replace(/\/+$/, '');
-};
+export { ConfigError } from '@sigstack/service-kit';
 
 export const ENTRY_KINDS = ['hashedrekord', 'dsse', 'intoto'] as const;
 export type EntryKindName = (typeof ENTRY_KINDS)[number];
@@ -95,47 +37,13 @@ export const SCHEMA = {
   maxPending: { env: 'REKOR_MAX_PENDING', default: 8192, parse: integer(1, 1_000_000), description: 'Entries waiting for integration before new ones get 503 with Retry-After.' },
   recoverCheckpointFile: { env: 'REKOR_RECOVER_CHECKPOINT_FILE', default: false, parse: boolean, description: 'Start although dataDir/checkpoint is missing for a non-empty database. Check the database against a published checkpoint first.' },
   logRequests: { env: 'REKOR_LOG_REQUESTS', default: false, parse: boolean, description: 'Log every request and response at info level (an access log). Refusals and failures are logged either way.' },
-  logLevel: { env: 'REKOR_LOG_LEVEL', default: 'info', parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const), description: 'pino log level.' },
+  logLevel: { env: 'REKOR_LOG_LEVEL', default: 'info', parse: logLevel, description: 'pino log level.' },
 } satisfies Record<string, Field<unknown>>;
 
-export type Config = { readonly [K in keyof typeof SCHEMA]: (typeof SCHEMA)[K]['default'] };
 
-export type ConfigSources = {
-  env: Record<string, string | undefined>;
-  argv: readonly string[];
-  readFile: (path: string) => string;
-};
+export type Config = ConfigOf<typeof SCHEMA>;
 
-/**
- * Builds the configuration from schema defaults < the JSON file (`--config FILE` or
- * REKOR_CONFIG_FILE) < REKOR_* environment variables. Pure: all I/O goes through `readFile`.
- * Reports every problem at once in a ConfigError.
- */
-export function loadConfig({ env, argv, readFile }: ConfigSources): Config {
-  const problems: string[] = [];
-  const flag = argv.indexOf('--config');
-  const file = flag >= 0 ? argv[flag + 1] : env.REKOR_CONFIG_FILE;
-  let fromFile: Record<string, JsonValue> = {};
-  if (flag >= 0 && !file) problems.push('--config: needs a file name');
-  if (file) {
-    try {
-      const parsed = parseJson(readFile(file));
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('the file must hold a JSON object');
-      fromFile = parsed;
-      for (const key of Object.keys(fromFile)) if (!(key in SCHEMA)) problems.push(`${file}: unknown setting "${key}"`);
-    } catch (err) {
-      problems.push(`${file}: ${(err as Error).message}`);
-    }
-  }
-  const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(SCHEMA) as [string, Field<unknown>][]) {
-    const raw = env[field.env] !== undefined ? env[field.env] : fromFile[key];
-    try {
-      out[key] = raw === undefined ? field.default : field.parse(raw, env[field.env] !== undefined ? field.env : key);
-    } catch (err) {
-      problems.push((err as Error).message);
-    }
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze(out) as Config;
+/** Defaults < JSON file (`--config FILE` or REKOR_CONFIG_FILE) < REKOR_* environment variables. */
+export function loadConfig(sources: ConfigSources): Config {
+  return loadSchema(SCHEMA, 'REKOR_CONFIG_FILE', sources);
 }
