@@ -28,7 +28,15 @@ function workspaces() {
 const selected = process.argv.slice(2);
 const suites = selected.length > 0 ? selected : [...workspaces(), 'test'];
 let failed = 0;
+const hasTests = (dir) => {
+  const walk = (d) => readdirSync(d, { withFileTypes: true }).some((e) => (e.isDirectory() ? e.name !== 'node_modules' && walk(join(d, e.name)) : e.name.endsWith('.test.ts')));
+  return existsSync(join(root, dir)) && walk(join(root, dir));
+};
 for (const dir of suites) {
+  if (!hasTests(dir)) {
+    console.log(`\n=== ${dir}: no tests yet`);
+    continue;
+  }
   console.log(`\n=== ${dir}`);
   const run = spawnSync(tap, [], { cwd: join(root, dir), stdio: 'inherit', env: process.env });
   if (run.status !== 0) {

@@ -34,7 +34,11 @@ export type ErrorCode =
   | 'ERR_NOT_ENABLED'
   | 'ERR_TOKEN_INVALID'
   | 'ERR_CA_UNAVAILABLE'
-  | 'ERR_IDENTITY_INVALID';
+  | 'ERR_IDENTITY_INVALID'
+  // clients of remote services
+  | 'ERR_CLIENT_UNREACHABLE'
+  | 'ERR_CLIENT_STATUS'
+  | 'ERR_CLIENT_RESPONSE';
 
 export class SigstackError extends Error {
   readonly code: ErrorCode;
