@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'ERR_KEY_UNSUPPORTED'
   | 'ERR_KEY_PASSWORD'
   | 'ERR_CERT_MALFORMED'
+  | 'ERR_CSR_MALFORMED'
+  | 'ERR_ALGORITHM_UNSUPPORTED'
   // config and services (declared here so that one union covers the whole stack)
   | 'ERR_CONFIG_INVALID'
   | 'ERR_LOG_PUSHBACK'
@@ -34,11 +36,18 @@ export type ErrorCode =
   | 'ERR_NOT_ENABLED'
   | 'ERR_TOKEN_INVALID'
   | 'ERR_CA_UNAVAILABLE'
+  | 'ERR_IDP_UNAVAILABLE'
   | 'ERR_IDENTITY_INVALID'
+  // timestamp authority and key signers
+  | 'ERR_POLICY_UNACCEPTED'
+  | 'ERR_CLOCK_UNTRUSTED'
+  | 'ERR_SIGNER_UNAVAILABLE'
   // clients of remote services
   | 'ERR_CLIENT_UNREACHABLE'
   | 'ERR_CLIENT_STATUS'
-  | 'ERR_CLIENT_RESPONSE';
+  | 'ERR_CLIENT_RESPONSE'
+  // command-line tools: arguments that make no command
+  | 'ERR_USAGE';
 
 export class SigstackError extends Error {
   readonly code: ErrorCode;

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { openCertificateAuthority } from './ca/index.js';
+import type { CABackendConfig } from './ca/index.js';
+import { createIdentityService, issuerConfig, parseIssuerConfig } from './identity/index.js';
+import type { IssuerConfig } from './identity/index.js';
+import { CertificateIssuer } from './issuance/issuer.js';
+import type { CtSubmitter } from './issuance/issuer.js';
+import { httpCtSubmitter } from './ct-client.js';
+import type { Config } from './config.js';
+import { ConfigError } from './config.js';
+
+export type OpenOptions = {
+  clock?: () => number;
+  random?: (size: number) => Uint8Array;
+  /** Injected in tests; defaults to the global fetch (identity providers). */
+  fetch?: typeof fetch;
+  /** Injected in tests; defaults to the HTTP client of `config.ctLogUrl`. */
+  ct?: CtSubmitter;
+};
+
+/** The issuers: the configured file, plus the dev issuer in dev mode; none outside dev mode is refused. */
+export function loadIssuers(config: Config): IssuerConfig {
+  const fromFile = config.issuerConfigFile === '' ? undefined : parseIssuerConfig(readFileSync(config.issuerConfigFile), { source: config.issuerConfigFile });
+  if (!config.devMode) {
+    if (!fromFile || Object.keys(fromFile.oidcIssuers).length + Object.keys(fromFile.metaIssuers).length === 0) {
+      throw new ConfigError(['issuerConfigFile: at least one OIDC issuer is required outside dev mode']);
+    }
+    return fromFile;
+  }
+  return issuerConfig({
+    oidcIssuers: { ...fromFile?.oidcIssuers, [config.devIssuerUrl]: { issuerUrl: config.devIssuerUrl, clientId: 'sigstore', type: 'email', description: 'sigstack dev issuer (dev mode only)' } },
+    metaIssuers: fromFile?.metaIssuers,
+    ciIssuerMetadata: fromFile?.ciIssuerMetadata,
+  });
+}
+
+function caBackendConfig(config: Config): CABackendConfig {
+  if (config.caBackend === 'ephemeral') {
+    if (!config.devMode) throw new ConfigError(['caBackend: the ephemeral CA is for dev mode only; use file']);
+    return { type: 'ephemeral', dir: config.dataDir };
+  }
+  const missing = (['caKeyFile', 'caKeyPasswordFile', 'caChainFile'] as const).filter((k) => config[k] === '');
+  if (missing.length > 0) throw new ConfigError(missing.map((k) => `${k}: required by the file CA backend`));
+  return { type: 'file', keyFile: config.caKeyFile, passwordFile: config.caKeyPasswordFile, chainFile: config.caChainFile };
+}
+
+/** Opens the CA, the identity service and the CT client described by `config`. */
+export async function openFulcio(config: Config, options: OpenOptions = {}) {
+  const issuers = loadIssuers(config);
+  const ca = await openCertificateAuthority(caBackendConfig(config), { clock: options.clock, random: options.random });
+  const identity = createIdentityService({ config: issuers, clock: options.clock, fetch: options.fetch });
+  const ct = options.ct ?? httpCtSubmitter(config.ctLogUrl, config.ctTimeoutMs);
+  return { issuer: new CertificateIssuer({ identity, ca, ct }), issuers, ca, identity };
+}
