@@ -5,6 +5,19 @@ import { resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
+/** A free TCP port on loopback, for a service whose URL another must know before it starts. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => res(port));
+    });
+  });
+}
+
 export type RunningService = {
   url: string;
   child: ChildProcess;
@@ -14,11 +27,13 @@ export type RunningService = {
 };
 
 /**
- * Starts a built service (`services/<name>/dist/main.js`) as a real process on 127.0.0.1 with an
- * ephemeral port, and resolves with its URL once it logs `ready` with its bound address.
+ * Starts a built service (`services/<name>/dist/main.js`, or a script path relative to the repo
+ * when `name` contains a slash) as a real process on 127.0.0.1, and resolves with its URL once it
+ * logs `ready` with its bound address.
  */
 export async function startService(name: string, env: Record<string, string>, timeoutMs = 30_000): Promise<RunningService> {
-  const child = spawn(process.execPath, [resolve(ROOT, 'services', name, 'dist', 'main.js')], {
+  const script = name.includes('/') ? resolve(ROOT, name) : resolve(ROOT, 'services', name, 'dist', 'main.js');
+  const child = spawn(process.execPath, [script], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
