@@ -5,7 +5,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const SERVICES = [['rekor', 'Transparency log (`services/rekor`)', 'REKOR_CONFIG_FILE']];
+const SERVICES = [
+  ['rekor', 'Transparency log (`services/rekor`)', 'REKOR_CONFIG_FILE'],
+  ['tsa', 'Timestamp authority (`services/tsa`)', 'TSA_CONFIG_FILE'],
+  ['ctlog', 'Certificate transparency log (`services/ctlog`)', 'CTLOG_CONFIG_FILE'],
+  ['fulcio', 'Certificate authority (`services/fulcio`)', 'FULCIO_CONFIG_FILE'],
+];
 
 export async function render() {
   let out = `# Configuration reference

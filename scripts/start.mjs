@@ -21,7 +21,7 @@ const services = [
   { name: 'CT log', script: 'services/ctlog/dist/main.js', port: ports.ctlog, env: { CTLOG_DEV_MODE: 'true', CTLOG_HOST: host, CTLOG_PORT: ports.ctlog, CTLOG_PUBLIC_URL: url(ports.ctlog), CTLOG_DATA_DIR: resolve(dataDir, 'ctlog'), CTLOG_ROOTS_FILE: ctRoots } },
   { name: 'certificate authority', script: 'services/fulcio/dist/main.js', port: ports.fulcio, env: { FULCIO_DEV_MODE: 'true', FULCIO_HOST: host, FULCIO_PORT: ports.fulcio, FULCIO_DATA_DIR: resolve(dataDir, 'fulcio'), FULCIO_DEV_ISSUER_URL: url(ports.oidc), FULCIO_CT_LOG_URL: url(ports.ctlog) } },
   { name: 'transparency log', script: 'services/rekor/dist/main.js', port: ports.rekor, env: { REKOR_DEV_MODE: 'true', REKOR_HOST: host, REKOR_PORT: ports.rekor, REKOR_PUBLIC_URL: url(ports.rekor), REKOR_DATA_DIR: resolve(dataDir, 'rekor') } },
-  { name: 'timestamp authority', script: 'services/tsa/dist/main.js', port: ports.tsa, env: { TSA_DEV_MODE: 'true', TSA_HOST: host, TSA_PORT: ports.tsa, TSA_DATA_DIR: resolve(dataDir, 'tsa') } },
+  { name: 'timestamp authority', script: 'services/tsa/dist/main.js', port: ports.tsa, env: { TSA_SIGNER: 'ephemeral', TSA_HOST: host, TSA_PORT: ports.tsa, TSA_DATA_DIR: resolve(dataDir, 'tsa') } },
 ].filter((s) => existsSync(resolve(root, s.script)));
 
 let stopping = false;
