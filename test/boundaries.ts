@@ -22,7 +22,7 @@ const COMMON = ['pino', 'jose', 'better-sqlite3', 'pg', 'canonicalize', '@peculi
 
 export const RULES: Rule[] = [
   { workspace: 'packages/crypto', workspaces: [], packages: ['canonicalize', ['src/keys', '@noble/curves'], ['src/x509', '@peculiar/x509'], ['src/x509', 'reflect-metadata'], ['src/x509', '@peculiar/asn1-schema'], ['src/x509', '@peculiar/asn1-x509']] },
-  { workspace: 'packages/service-kit', workspaces: ['packages/crypto'], packages: ['fastify', 'pino'] },
+  { workspace: 'packages/service-kit', workspaces: ['packages/crypto'], packages: ['fastify', 'pino', ['src/signer', 'pkcs11js']] },
   { workspace: 'packages/protocol', workspaces: ['packages/crypto'], packages: COMMON, forbidden: ['fastify'] },
   { workspace: 'packages/tlog', workspaces: ['packages/crypto', 'packages/protocol'], packages: COMMON, forbidden: ['fastify'] },
   { workspace: 'packages/client', workspaces: ['packages/crypto', 'packages/protocol'], packages: COMMON, forbidden: ['fastify'] },

@@ -9,5 +9,6 @@ export type { SignerBackendName, SignerSettings } from './signer/registry.js';
 export type { CertifiedSigner, KeySigner, SignerDeps } from './signer/key-signer.js';
 export type { EphemeralSignerSettings } from './signer/ephemeral.js';
 export type { FileSignerSettings } from './signer/file.js';
+export type { Pkcs11SignerSettings } from './signer/pkcs11.js';
 export { checkSignerChain } from './signer/chain.js';
 export { localSigner } from './signer/local-signer.js';

@@ -39,8 +39,14 @@ function caBackendConfig(config: Config): CABackendConfig {
     if (!config.devMode) throw new ConfigError(['caBackend: the ephemeral CA is for dev mode only; use file']);
     return { type: 'ephemeral', dir: config.dataDir };
   }
-  const missing = (['caKeyFile', 'caKeyPasswordFile', 'caChainFile'] as const).filter((k) => config[k] === '');
-  if (missing.length > 0) throw new ConfigError(missing.map((k) => `${k}: required by the file CA backend`));
+  const required = config.caBackend === 'file'
+    ? (['caKeyFile', 'caKeyPasswordFile', 'caChainFile'] as const)
+    : (['pkcs11Module', 'pkcs11TokenLabel', 'pkcs11PinFile', 'pkcs11KeyLabel', 'caChainFile'] as const);
+  const missing = required.filter((k) => config[k] === '');
+  if (missing.length > 0) throw new ConfigError(missing.map((k) => `${k}: required by the ${config.caBackend} CA backend`));
+  if (config.caBackend === 'pkcs11') {
+    return { type: 'pkcs11', module: config.pkcs11Module, tokenLabel: config.pkcs11TokenLabel, pinFile: config.pkcs11PinFile, keyLabel: config.pkcs11KeyLabel, chainFile: config.caChainFile };
+  }
   return { type: 'file', keyFile: config.caKeyFile, passwordFile: config.caKeyPasswordFile, chainFile: config.caChainFile };
 }
 

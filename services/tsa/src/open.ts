@@ -36,6 +36,15 @@ function signerSettings(config: Config): SignerSettings {
       };
     case 'file':
       return { backend: 'file', keyFile: config.keyFile, passwordFile: config.keyPasswordFile, chainFile: config.certChainFile };
+    case 'pkcs11':
+      return {
+        backend: 'pkcs11',
+        module: config.pkcs11Module,
+        tokenLabel: config.pkcs11TokenLabel,
+        pinFile: config.pkcs11PinFile,
+        keyLabel: config.pkcs11KeyLabel,
+        chainFile: config.certChainFile,
+      };
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * The signing key of a service (the timestamp authority's TSA key, later the CA's key), behind one
- * interface so that where the key lives (generated in the data directory, an encrypted file, later a
+ * interface so that where the key lives (generated in the data directory, an encrypted file, a
  * PKCS#11 token) is a configuration choice. Backends are picked from the explicit registry in
  * registry.ts, never registered by import side effects.
  */

@@ -3,9 +3,10 @@ import { checkSignerChain } from './chain.js';
 import { openEphemeralSigner, type EphemeralSignerSettings } from './ephemeral.js';
 import { openFileSigner, type FileSignerSettings } from './file.js';
 import type { CertifiedSigner, SignerDeps } from './key-signer.js';
+import { openPkcs11Signer, type Pkcs11SignerSettings } from './pkcs11.js';
 
-/** The settings of one backend, told apart by `backend`. A `pkcs11` backend adds its own member here. */
-export type SignerSettings = EphemeralSignerSettings | FileSignerSettings;
+/** The settings of one backend, told apart by `backend`. */
+export type SignerSettings = EphemeralSignerSettings | FileSignerSettings | Pkcs11SignerSettings;
 
 export type SignerBackendName = SignerSettings['backend'];
 
@@ -18,6 +19,7 @@ type Opener<S> = (settings: S, deps: SignerDeps) => Promise<CertifiedSigner>;
 export const SIGNER_BACKENDS: { readonly [B in SignerBackendName]: Opener<Extract<SignerSettings, { backend: B }>> } = {
   ephemeral: openEphemeralSigner,
   file: openFileSigner,
+  pkcs11: openPkcs11Signer,
 };
 
 /** The backend names, for config parsers (`oneOf(SIGNER_BACKEND_NAMES)`). */

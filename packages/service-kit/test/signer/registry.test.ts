@@ -39,7 +39,7 @@ async function refusal(t: Test, promise: Promise<unknown>, pattern: RegExp, what
 }
 
 t.test('the registry lists every backend explicitly', async (t) => {
-  t.same(SIGNER_BACKEND_NAMES, ['ephemeral', 'file']);
+  t.same(SIGNER_BACKEND_NAMES, ['ephemeral', 'file', 'pkcs11']);
   t.same(Object.keys(SIGNER_BACKENDS), SIGNER_BACKEND_NAMES);
 });
 

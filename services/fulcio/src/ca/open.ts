@@ -7,8 +7,9 @@
  *   and reused across restarts;
  * - `file`: a PEM key, normally an encrypted PKCS#8 `ENCRYPTED PRIVATE KEY` with its password in
  *   `passwordFile`, and the PEM chain, issuing certificate first, root last.
- * A `pkcs11` backend, once service-kit has one, is one more member of `CABackendConfig` mapped in
- * `caSignerSettings`.
+ * - `pkcs11`: the key in an HSM (a PKCS#11 module, token label, user PIN file and key label) with the
+ *   PEM chain of its certificate, issuing certificate first, root last; an HSM outage while signing is
+ *   ERR_SIGNER_UNAVAILABLE (503) and nothing is issued.
  */
 import { openSigner, type SignerSettings } from '@sigstack/service-kit';
 import { x509 } from '@sigstack/crypto/x509';
@@ -19,10 +20,11 @@ import { OID_CODE_SIGNING } from './leaf-extensions.js';
 /** Where the CA key and chain come from; `type` picks the backend. */
 export type CABackendConfig =
   | { readonly type: 'ephemeral'; /** The data directory. */ readonly dir: string }
-  | { readonly type: 'file'; readonly keyFile: string; /** One trailing newline is ignored; '' for an unencrypted key. */ readonly passwordFile: string; readonly chainFile: string };
+  | { readonly type: 'file'; readonly keyFile: string; /** One trailing newline is ignored; '' for an unencrypted key. */ readonly passwordFile: string; readonly chainFile: string }
+  | { readonly type: 'pkcs11'; readonly module: string; readonly tokenLabel: string; readonly pinFile: string; readonly keyLabel: string; readonly chainFile: string };
 
 /** The backend names config may choose from. */
-export const CA_BACKEND_TYPES: readonly CABackendConfig['type'][] = Object.freeze(['ephemeral', 'file'] as const);
+export const CA_BACKEND_TYPES: readonly CABackendConfig['type'][] = Object.freeze(['ephemeral', 'file', 'pkcs11'] as const);
 
 /** About ten years, like upstream's ephemeral CA; service-kit gives the root one more year. */
 const EPHEMERAL_VALIDITY_DAYS = 3650;
@@ -30,6 +32,9 @@ const EPHEMERAL_VALIDITY_DAYS = 3650;
 /** The service-kit signer settings for `config`; the ephemeral intermediate gets the CA profile (fulcio.md §4.2). */
 export function caSignerSettings(config: CABackendConfig): SignerSettings {
   if (config.type === 'file') return { backend: 'file', keyFile: config.keyFile, passwordFile: config.passwordFile, chainFile: config.chainFile };
+  if (config.type === 'pkcs11') {
+    return { backend: 'pkcs11', module: config.module, tokenLabel: config.tokenLabel, pinFile: config.pinFile, keyLabel: config.keyLabel, chainFile: config.chainFile };
+  }
   return {
     backend: 'ephemeral',
     dataDir: config.dir,
