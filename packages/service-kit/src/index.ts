@@ -12,3 +12,5 @@ export type { FileSignerSettings } from './signer/file.js';
 export type { Pkcs11SignerSettings } from './signer/pkcs11.js';
 export { checkSignerChain } from './signer/chain.js';
 export { localSigner } from './signer/local-signer.js';
+export { createServiceApp } from './app.js';
+export type { ServiceAppOptions } from './app.js';

@@ -10,7 +10,9 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { x509 } from '@sigstack/crypto/x509';
-import { load, startCtlog } from './harness.mjs';
+import { load, startService } from '../../../bench/harness.mjs';
+
+const startCtlog = (env) => startService('ctlog', env);
 
 const ENTRIES = Number(process.env.ENTRIES ?? 20_000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 64);

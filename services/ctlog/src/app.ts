@@ -1,6 +1,5 @@
-import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { registerJsonParser } from '@sigstack/service-kit';
+import { createServiceApp, registerJsonParser } from '@sigstack/service-kit';
 import type { Config } from './config.js';
 import type { CtLog } from './log/ct-log.js';
 import { registerErrorHandler } from './http/error-handler.js';
@@ -15,16 +14,7 @@ export type AppOptions = {
 
 /** Builds the CT log's HTTP app; it does not listen (main.ts does, tests use inject()). */
 export function buildApp({ config, ct, logger }: AppOptions): FastifyInstance {
-  const app = Fastify({
-    ...(logger ? { loggerInstance: logger } : { logger: false }),
-    // Bodies over the limit are refused with 413 while streaming, before they are buffered whole.
-    bodyLimit: config.maxRequestBytes,
-    // Slow-body (slowloris) protection: a request must arrive within 30 s.
-    requestTimeout: 30_000,
-    return503OnClosing: true,
-    logController: new LogController({ disableRequestLogging: !config.logRequests }),
-    routerOptions: { caseSensitive: true, ignoreTrailingSlash: false, maxParamLength: 200 },
-  });
+  const app = createServiceApp({ maxRequestBytes: config.maxRequestBytes, logRequests: config.logRequests, logger });
   registerErrorHandler(app);
   // An add-chain body is an object holding one array of at most 20 base64 certificates of 64 KiB.
   registerJsonParser(app, { maxBytes: config.maxRequestBytes, maxDepth: 8, maxValues: 1000, maxStringLength: 100_000 });

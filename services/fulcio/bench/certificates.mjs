@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fulcioHandler, initializeCA, initializeCTLog } from '@sigstore/mock';
-import { load, request } from '../../rekor/bench/harness.mjs';
+import { load, request } from '../../../bench/harness.mjs';
 
 const REQUESTS = Number(process.env.REQUESTS ?? 3000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);

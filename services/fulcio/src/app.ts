@@ -1,6 +1,5 @@
-import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { registerJsonParser } from '@sigstack/service-kit';
+import { createServiceApp, registerJsonParser } from '@sigstack/service-kit';
 import type { Config } from './config.js';
 import type { CertificateIssuer } from './issuance/issuer.js';
 import type { IssuerConfig } from './identity/index.js';
@@ -17,13 +16,7 @@ export type AppOptions = {
 
 /** Builds the Fulcio HTTP app; it does not listen (main.ts does, tests use inject()). */
 export function buildApp({ config, issuer, issuers, logger }: AppOptions): FastifyInstance {
-  const app = Fastify({
-    ...(logger ? { loggerInstance: logger } : { logger: false }),
-    bodyLimit: config.maxRequestBytes,
-    requestTimeout: 30_000,
-    return503OnClosing: true,
-    logController: new LogController({ disableRequestLogging: !config.logRequests }),
-  });
+  const app = createServiceApp({ maxRequestBytes: config.maxRequestBytes, logRequests: config.logRequests, logger });
   registerErrorHandler(app);
   registerJsonParser(app, { maxBytes: config.maxRequestBytes, maxDepth: 16 });
   signingRoutes(app, issuer);

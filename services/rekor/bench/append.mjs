@@ -6,7 +6,9 @@ import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { load, startRekor } from './harness.mjs';
+import { load, startService } from '../../../bench/harness.mjs';
+
+const startRekor = (env) => startService('rekor', env);
 
 const ENTRIES = Number(process.env.ENTRIES ?? 20_000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 64);

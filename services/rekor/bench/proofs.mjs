@@ -11,7 +11,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Log, SqliteStorage, noteCheckpointSigner } from '@sigstack/tlog';
-import { load, request, startRekor } from './harness.mjs';
+import { load, request, startService } from '../../../bench/harness.mjs';
+
+const startRekor = (env) => startService('rekor', env);
 
 const ENTRIES = Number(process.env.ENTRIES ?? 1_000_000);
 const READS = Number(process.env.READS ?? 20_000);

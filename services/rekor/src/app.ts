@@ -1,9 +1,8 @@
-import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { RekorLog } from './log/rekor-log.js';
 import { registerErrorHandler } from './http/error-handler.js';
-import { registerJsonParser } from '@sigstack/service-kit';
+import { createServiceApp, registerJsonParser } from '@sigstack/service-kit';
 import { entryRoutes } from './http/routes/entries.js';
 import { logRoutes } from './http/routes/log.js';
 import { tileRoutes } from './http/routes/tiles.js';
@@ -17,17 +16,7 @@ export type AppOptions = {
 
 /** Builds the Rekor HTTP app; it does not listen (main.ts does, tests use inject()). */
 export function buildApp({ config, rekor, logger }: AppOptions): FastifyInstance {
-  const app = Fastify({
-    ...(logger ? { loggerInstance: logger } : { logger: false }),
-    // Bodies over the limit are refused with 413 while streaming, before they are buffered whole.
-    bodyLimit: config.maxRequestBytes,
-    // Slow-body (slowloris) protection: a request must arrive within 30 s.
-    requestTimeout: 30_000,
-    return503OnClosing: true,
-    logController: new LogController({ disableRequestLogging: !config.logRequests }),
-    // Entry IDs and tile paths are case-sensitive; never rewrite them.
-    routerOptions: { caseSensitive: true, ignoreTrailingSlash: false, maxParamLength: 200 },
-  });
+  const app = createServiceApp({ maxRequestBytes: config.maxRequestBytes, logRequests: config.logRequests, logger });
   registerErrorHandler(app);
   // Depth 64 covers every entry kind (the deepest, intoto, nests 6 levels).
   registerJsonParser(app, { maxBytes: config.maxRequestBytes, maxDepth: 64 });

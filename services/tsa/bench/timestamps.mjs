@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Timestamps/s over HTTP on loopback, with p50/p99 latency, for both request forms: the JSON request
 // sigstore-js sends and the DER TimeStampReq cosign, sigstore-go and openssl send. Each 200 is a
-// signed RFC 3161 token. Same approach as services/rekor/bench/harness.mjs (closed loop, keep-alive
+// signed RFC 3161 token. Same approach as bench/harness.mjs (closed loop, keep-alive
 // connections, the load generator on the same two cores), with a content type per request, which
 // that harness does not set.
 // Usage: npm run bench -w services/tsa   (after npm run build)   env: REQUESTS, CONCURRENCY, ROUNDS

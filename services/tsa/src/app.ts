@@ -1,6 +1,5 @@
-import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { registerJsonParser } from '@sigstack/service-kit';
+import { createServiceApp, registerJsonParser } from '@sigstack/service-kit';
 import type { Config } from './config.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -16,16 +15,7 @@ export type AppOptions = {
 
 /** Builds the TSA HTTP app; it does not listen (main.ts does, tests use inject()). */
 export function buildApp({ config, authority, logger }: AppOptions): FastifyInstance {
-  const app = Fastify({
-    ...(logger ? { loggerInstance: logger } : { logger: false }),
-    // Bodies over the limit are refused with 413 while streaming, before they are buffered whole.
-    bodyLimit: config.maxRequestBytes,
-    // Slow-body (slowloris) protection: a request must arrive within 30 s.
-    requestTimeout: 30_000,
-    return503OnClosing: true,
-    logController: new LogController({ disableRequestLogging: !config.logRequests }),
-    routerOptions: { caseSensitive: true, ignoreTrailingSlash: false },
-  });
+  const app = createServiceApp({ maxRequestBytes: config.maxRequestBytes, logRequests: config.logRequests, logger });
   registerErrorHandler(app);
   // A JSON timestamp request is one flat object of five short fields: bound it hard before parsing
   // (upstream parsed a megabyte-long nonce at quadratic cost).

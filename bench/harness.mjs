@@ -1,28 +1,33 @@
-// A small closed-loop load generator and service launcher for the ctlog benchmarks. Runs on the same
-// two-core machine as the service, on loopback only, bounded in requests and time.
+// The small closed-loop load generator and service launcher every benchmark uses. Runs on the same
+// two-core machine as the services, on loopback only, bounded in requests and time.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 
-export const SERVICE = resolve(import.meta.dirname, '..', 'dist', 'main.js');
+export const ROOT = resolve(import.meta.dirname, '..');
 
-/** Starts the built service with `env` and resolves with its base URL once it logs `ready`. */
-export async function startCtlog(env) {
-  // BENCH_NODE_ARGS passes flags to the service's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+/**
+ * Starts the built service `services/<name>/dist/main.js` on an ephemeral port with `env` and
+ * resolves with its base URL once it logs `<name> ready`. BENCH_NODE_ARGS passes flags to its node,
+ * e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+ */
+export async function startService(name, env) {
+  const prefix = name.toUpperCase();
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-  const child = spawn(process.execPath, [...nodeArgs, SERVICE], { env: { PATH: process.env.PATH, CTLOG_PORT: '0', CTLOG_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const script = resolve(ROOT, 'services', name, 'dist', 'main.js');
+  const child = spawn(process.execPath, [...nodeArgs, script], { env: { PATH: process.env.PATH, [`${prefix}_PORT`]: '0', [`${prefix}_LOG_LEVEL`]: 'info', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((res, rej) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
       try {
         const rec = JSON.parse(line);
-        if (rec.msg === 'ctlog ready') res(rec.address);
+        if (rec.msg === `${name} ready`) res(rec.address);
         if (rec.level >= 50) console.error(line);
       } catch {}
     });
-    child.once('exit', (code) => rej(new Error(`ctlog exited with ${code}`)));
+    child.once('exit', (code) => rej(new Error(`${name} exited with ${code}`)));
   });
-  return { url, child, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) };
+  return { url, child, stop: () => new Promise((r) => { if (child.exitCode !== null) return r(); child.once('exit', r); child.kill('SIGTERM'); }) };
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -62,6 +67,7 @@ export async function load({ total, concurrency, make, ok }) {
     }
   }));
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (latencies.length === 0) throw new Error(`no request of ${total} succeeded`);
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
   return { requests: total, ok: latencies.length, failed, seconds: +seconds.toFixed(2), perSecond: Math.round(latencies.length / seconds), p50ms: +pct(50).toFixed(1), p99ms: +pct(99).toFixed(1) };
