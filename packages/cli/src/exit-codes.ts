@@ -16,7 +16,11 @@ export const EXIT = {
   inconsistent: 13,
   set: 14,
   body: 15,
+  certificate: 16,
+  sct: 17,
+  signature: 18,
   identity: 20,
+  policy: 21,
 } as const;
 
 export type ExitName = keyof typeof EXIT;
@@ -36,7 +40,11 @@ export const EXIT_DESCRIPTIONS: readonly (readonly [ExitName, string])[] = [
   ['inconsistent', 'two checkpoints of the log cannot both be true: a fork, a rollback or a bad consistency proof'],
   ['set', 'the signed entry timestamp (SET) does not verify'],
   ['body', 'an entry body does not hash to its leaf, or does not match what was asked for'],
+  ['certificate', 'bundle verify: the certificate has no valid path to a trusted CA at the signing time, or is not for code signing'],
+  ['sct', 'bundle verify: no embedded SCT verifies with a CT log of the trusted root'],
+  ['signature', 'bundle verify: the signature does not verify over the artifact (or DSSE envelope)'],
   ['identity', 'monitor: a watched identity appeared in the log'],
+  ['policy', 'bundle verify: the certificate identity or issuer is not the one required'],
 ];
 
 /** `--help` text listing every exit code. */

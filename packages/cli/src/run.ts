@@ -13,6 +13,7 @@ import { logInfo } from './log/info.js';
 import { logProve } from './log/prove.js';
 import { logSearch } from './log/search.js';
 import { monitor } from './monitor/command.js';
+import { bundleVerify } from './bundle/command.js';
 
 type Verb = (args: string[], io: Io) => Promise<number>;
 
@@ -28,6 +29,7 @@ commands:
   log search        entry IDs matching a digest, an email or a public key
   log prove         verify entries' inclusion proofs, checkpoints and SETs
   log consistency   verify that the log only grew since an older checkpoint or size
+  bundle verify     verify a Sigstore bundle offline against a trusted root
   monitor           follow the log, verify every new checkpoint and entry, watch identities
 
 exit codes:
@@ -49,6 +51,15 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     const run = Object.hasOwn(LOG_VERBS, verb) ? LOG_VERBS[verb] : undefined;
     if (run === undefined) throw usage(`unknown command "log ${verb}"; see sigstack --help`);
     return run(args, io);
+  }
+  if (command === 'bundle') {
+    const [verb, ...args] = rest;
+    if (verb === 'verify') return bundleVerify(args, io);
+    if (verb === undefined || verb === '--help' || verb === '-h') {
+      io.stdout.write(HELP);
+      return verb === undefined ? EXIT.usage : EXIT.ok;
+    }
+    throw usage(`unknown command "bundle ${verb}"; see sigstack --help`);
   }
   if (command === 'monitor') return monitor(rest, io);
   throw usage(`unknown command ${JSON.stringify(command)}; see sigstack --help`);

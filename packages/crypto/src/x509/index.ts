@@ -36,3 +36,4 @@ export {
   parseCertificate,
   parseCertificateChain,
 } from './certificate.js';
+export { embeddedScts, OID_SCT_LIST, precertificateTbs, type EmbeddedSct } from './precertificate.js';
