@@ -1,33 +1,18 @@
 import t from 'tap';
-import { execFileSync } from 'node:child_process';
+import { setupSoftHsm } from '@sigstack/testkit';
+import type { SoftHsm } from '@sigstack/testkit';
 import { createPublicKey, generateKeyPairSync, sign, webcrypto } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { certificatesToPem, x509 } from '@sigstack/crypto/x509';
 import { makeFulcio, NOW, recordingCt } from './helpers.js';
 
 // The CA key in an HSM: SoftHSM2 through the service-kit pkcs11 signer. Fails (never skips) when
 // SoftHSM is not installed; CI installs it (`apt-get install -y softhsm2`, see .ci/run).
 
-const SCRIPT = fileURLToPath(new URL('../../../../scripts/softhsm-setup.mjs', import.meta.url));
 const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY = 86_400_000;
 const CODE_SIGNING = '1.3.6.1.5.5.7.3.3';
-
-type SoftHsm = { conf: string; module: string; tokenLabel: string; keyLabel: string; pinFile: string; publicKeyPem: string };
-
-function setupSoftHsm(dir: string): SoftHsm {
-  let out: string;
-  try {
-    out = execFileSync(process.execPath, [SCRIPT, dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    throw new Error(`SoftHSM setup failed (install it with apt-get install -y softhsm2): ${String((err as { stderr?: unknown }).stderr ?? err)}`);
-  }
-  const hsm = JSON.parse(out) as SoftHsm;
-  process.env.SOFTHSM2_CONF = hsm.conf;
-  return hsm;
-}
 
 /** A node-made root and, under it, an intermediate CA certificate for the token's key. */
 async function writeCaChain(hsm: SoftHsm, dir: string): Promise<string> {

@@ -1,34 +1,17 @@
 import t from 'tap';
-import { execFileSync } from 'node:child_process';
+import { setupSoftHsm } from '@sigstack/testkit';
+import type { SoftHsm } from '@sigstack/testkit';
 import { createPublicKey, webcrypto } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { certificatesToPem, x509 } from '@sigstack/crypto/x509';
 import { buildApp } from '../../src/app.js';
 import { tsaLeafExtensions } from '../../src/timestamp/tsa-certificate.js';
 import { configFor, counterBytes, FakeClock, makeAuthority, NOW, openssl, sha256 } from '../helpers.js';
 
-const SCRIPT = fileURLToPath(new URL('../../../../scripts/softhsm-setup.mjs', import.meta.url));
 const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY = 86_400_000;
 const artifact = 'a release artifact\n';
-
-type SoftHsm = { conf: string; module: string; tokenLabel: string; keyLabel: string; pinFile: string; publicKeyPem: string };
-
-/** A fresh SoftHSM token in `dir`; fails (never skips) when SoftHSM is not installed. */
-function setupSoftHsm(dir: string): SoftHsm {
-  let out: string;
-  try {
-    out = execFileSync(process.execPath, [SCRIPT, dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim();
-    throw new Error(`SoftHSM setup failed (CI installs it with apt-get install -y softhsm2): ${stderr || String(err)}`);
-  }
-  const hsm = JSON.parse(out) as SoftHsm;
-  process.env.SOFTHSM2_CONF = hsm.conf;
-  return hsm;
-}
 
 /** Writes chain.pem and root.pem: a node-made root and a TSA certificate for the token's key. */
 async function writeChain(hsm: SoftHsm, dir: string): Promise<string> {
