@@ -26,9 +26,10 @@ export const RULES: Rule[] = [
   { workspace: 'packages/protocol', workspaces: ['packages/crypto'], packages: COMMON, forbidden: ['fastify'] },
   { workspace: 'packages/tlog', workspaces: ['packages/crypto', 'packages/protocol'], packages: COMMON, forbidden: ['fastify'] },
   { workspace: 'packages/client', workspaces: ['packages/crypto', 'packages/protocol'], packages: COMMON, forbidden: ['fastify'] },
-  { workspace: 'packages/cli', workspaces: ['packages/crypto', 'packages/protocol', 'packages/client', 'packages/tlog'], packages: [...COMMON, '@tufjs/models'], forbidden: ['fastify'] },
+  { workspace: 'packages/trust', workspaces: ['packages/crypto', 'packages/protocol'], packages: [...COMMON, '@tufjs/models'], forbidden: ['fastify'] },
+  { workspace: 'packages/cli', workspaces: ['packages/crypto', 'packages/protocol', 'packages/client', 'packages/tlog', 'packages/trust'], packages: [...COMMON, '@tufjs/models'], forbidden: ['fastify'] },
   { workspace: 'packages/testkit', workspaces: ['*'], packages: ['*'] },
-  { workspace: 'services/*', workspaces: ['packages/crypto', 'packages/tlog', 'packages/protocol', 'packages/client', 'packages/service-kit'], packages: [...COMMON, 'fastify', '@fastify/*', 'pkcs11js', 'graphene-pk11'] },
+  { workspace: 'services/*', workspaces: ['packages/crypto', 'packages/tlog', 'packages/protocol', 'packages/client', 'packages/service-kit', 'packages/trust'], packages: [...COMMON, 'fastify', '@fastify/*', 'pkcs11js', 'graphene-pk11'] },
 ];
 
 /** Folders inside a service's src that hold HTTP or process wiring; everything else is domain code. */

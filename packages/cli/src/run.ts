@@ -14,6 +14,8 @@ import { logProve } from './log/prove.js';
 import { logSearch } from './log/search.js';
 import { monitor } from './monitor/command.js';
 import { bundleVerify } from './bundle/command.js';
+import { trust } from './trust/command.js';
+import { up } from './up/command.js';
 
 type Verb = (args: string[], io: Io) => Promise<number>;
 
@@ -21,9 +23,12 @@ const LOG_VERBS: Readonly<Record<string, Verb>> = { info: logInfo, get: logGet, 
 
 export const HELP = `usage: sigstack <command> [options]    (sigstack <command> --help for its options)
 
-The auditor's tools: check a Rekor-v1-compatible transparency log with its own cryptography.
+Run the stack locally, publish its trust material, and check a Rekor-v1-compatible transparency log
+with its own cryptography.
 
 commands:
+  up                run the whole stack on this machine (dev mode) until Ctrl-C
+  trust             generate or refresh trusted_root.json, the signing config and the TUF repository
   log info          fetch and verify the latest checkpoint; print origin, size and root
   log get           one entry decoded for people (or --json as served)
   log search        entry IDs matching a digest, an email or a public key
@@ -62,6 +67,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     throw usage(`unknown command "bundle ${verb}"; see sigstack --help`);
   }
   if (command === 'monitor') return monitor(rest, io);
+  if (command === 'up') return up(rest, io);
+  if (command === 'trust') return trust(rest, io);
   throw usage(`unknown command ${JSON.stringify(command)}; see sigstack --help`);
 }
 

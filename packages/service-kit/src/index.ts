@@ -14,5 +14,5 @@ export { checkSignerChain } from './signer/chain.js';
 export { localSigner } from './signer/local-signer.js';
 export { createServiceApp } from './app.js';
 export type { ServiceAppOptions } from './app.js';
-export { loadP256LogKey, p256LogKey } from './log-key.js';
+export { DEV_PUBLIC_KEY_FILE, loadP256LogKey, p256LogKey } from './log-key.js';
 export type { LogKeySettings, P256LogKey } from './log-key.js';

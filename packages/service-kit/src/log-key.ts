@@ -35,7 +35,8 @@ export function p256LogKey(privateKey: KeyObject): P256LogKey {
 
 /**
  * Loads a log key from `keyFile` (PKCS#8 PEM, encrypted when `keyPasswordFile` is set). In dev
- * mode without a key file, uses `dataDir/log-key.pem` (mode 0600), generating it on first start.
+ * mode without a key file, uses `dataDir/log-key.pem` (mode 0600), generating it on first start,
+ * and writes its public key to `dataDir/log-public-key.pem`.
  * Throws ConfigError for anything unusable.
  */
 export function loadP256LogKey(settings: LogKeySettings): P256LogKey {
@@ -57,8 +58,19 @@ export function loadP256LogKey(settings: LogKeySettings): P256LogKey {
   }
   if (!settings.devMode) throw new ConfigError(['keyFile: a log key is required outside dev mode']);
   const path = join(settings.dataDir, 'log-key.pem');
-  if (existsSync(path)) return p256LogKey(parsePrivateKey(readFileSync(path, 'utf8')).key);
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-  return p256LogKey(privateKey);
+  let key: P256LogKey;
+  if (existsSync(path)) {
+    key = p256LogKey(parsePrivateKey(readFileSync(path, 'utf8')).key);
+  } else {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    key = p256LogKey(privateKey);
+  }
+  // The public half, for whoever distributes trust material in dev mode (the trust service, tests):
+  // they read this file instead of the private key.
+  writeFileSync(join(settings.dataDir, DEV_PUBLIC_KEY_FILE), key.publicKeyPem);
+  return key;
 }
+
+/** Where a dev-mode log key's public half is written, relative to the data directory. */
+export const DEV_PUBLIC_KEY_FILE = 'log-public-key.pem';

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadP256LogKey as loadLogKey } from '../src/index.js';
 
@@ -11,6 +11,7 @@ t.test('dev mode generates a P-256 key once and keeps it', async (t) => {
   t.same(a.keyId, b.keyId);
   t.same(a.keyId, new Uint8Array(createHash('sha256').update(a.spki).digest()), 'the key ID is SHA-256 of the SPKI');
   t.equal(statSync(join(dir, 'log-key.pem')).mode & 0o777, 0o600);
+  t.equal(readFileSync(join(dir, 'log-public-key.pem'), 'utf8'), a.publicKeyPem, 'the public half is written beside it');
 });
 
 t.test('outside dev mode a key file is required', async (t) => {
