@@ -77,6 +77,8 @@ type Statements = ReturnType<typeof prepareStatements>;
  */
 export class SqliteStorage implements LogStorage {
   readonly #path: string;
+  /** Prepared search statements by text: one per (mode, key count), both bounded by the caller. */
+  readonly #searchStatements = new Map<string, Database.Statement>();
   #db: Database.Database | undefined;
   #stmts: Statements | undefined;
 
@@ -189,7 +191,12 @@ export class SqliteStorage implements LogStorage {
     const args: (string | number)[] = [...keys];
     if (mode === 'and') args.push(new Set(keys).size);
     args.push(limit);
-    return (this.db.prepare(sql).all(...args) as { idx: number }[]).map((r) => r.idx);
+    let stmt = this.#searchStatements.get(sql);
+    if (stmt === undefined) {
+      stmt = this.db.prepare(sql);
+      this.#searchStatements.set(sql, stmt);
+    }
+    return (stmt.all(...args) as { idx: number }[]).map((r) => r.idx);
   }
 
   async diskBytes(): Promise<number | undefined> {
@@ -203,6 +210,7 @@ export class SqliteStorage implements LogStorage {
       this.#db.close();
       this.#db = undefined;
       this.#stmts = undefined;
+      this.#searchStatements.clear();
     }
   }
 }
