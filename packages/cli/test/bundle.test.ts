@@ -29,6 +29,17 @@ t.test('parseBundle rejects unknown media types, missing certificates and missin
   }
 });
 
+t.test('parseBundle reads the zero int64 fields and empty proof hashes that proto3 JSON omits', async (t) => {
+  const leaf = await leafCertificate({ type: 'email', value: 'a@example.com' });
+  const raw = new X509Certificate(leaf.pem).raw.toString('base64');
+  const entry = { logId: { keyId: 'AAAA' }, kindVersion: { kind: 'hashedrekord', version: '0.0.1' }, integratedTime: '1', canonicalizedBody: 'e30=', inclusionProof: { treeSize: '1', rootHash: 'AAAA', checkpoint: { envelope: 'x' } } };
+  const bundle = parseBundle(Buffer.from(JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', verificationMaterial: { certificate: { rawBytes: raw }, tlogEntries: [entry] }, messageSignature: { signature: 'AAAA' } })));
+  t.equal(bundle.tlogEntries[0]!.logIndex, 0);
+  t.equal(bundle.tlogEntries[0]!.proof!.logIndex, 0);
+  t.same(bundle.tlogEntries[0]!.proof!.hashes, []);
+  t.same(bundle.timestamps, []);
+});
+
 t.test('parseTrustedRoot reads logs and certificate authorities with their validity', async (t) => {
   const leaf = await leafCertificate({ type: 'email', value: 'a@example.com' });
   const key = new X509Certificate(leaf.pem).publicKey.export({ type: 'spki', format: 'der' });
@@ -47,7 +58,7 @@ t.test('verifyBundle fails the signature check first (exit signature) for anothe
   const { sign } = await import('node:crypto');
   const signature = sign('sha256', Buffer.from('art'), leaf.privateKey).toString('base64');
   const bundle = parseBundle(Buffer.from(JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', verificationMaterial: { certificate: { rawBytes: raw }, tlogEntries: [] }, messageSignature: { signature } })));
-  const root = { tlogs: [], ctlogs: [], certificateAuthorities: [] };
+  const root = { tlogs: [], ctlogs: [], certificateAuthorities: [], timestampAuthorities: [] };
   t.throws(() => verifyBundle(bundle, root, Buffer.from('other'), {}), { name: 'AuditError', exit: 'signature' });
   t.throws(() => verifyBundle(bundle, root, Buffer.from('art'), {}), { name: 'AuditError', exit: 'set' }, 'a good signature with no tlog entry has no proven signing time');
   t.throws(() => verifyBundle(bundle, root, undefined, {}), { name: 'AuditError', exit: 'usage' });

@@ -13,12 +13,15 @@ export const BUNDLE_VERIFY_HELP = `usage: sigstack bundle verify BUNDLE [--artif
 Verifies a Sigstore bundle (JSON, v0.1 to v0.3) fully offline against a protobuf-specs trusted
 root: the signature over the artifact (or the DSSE envelope), every transparency log entry (its
 body matches the bundle, its inclusion proof leads to a checkpoint signed by the log, its signed
-entry timestamp verifies), the leaf certificate's chain to a trusted CA at the signing time the
-SET proves, an embedded SCT from a trusted CT log, and the identity policy.
+entry timestamp verifies), every RFC 3161 timestamp (over the signature, signed by a timestamp
+authority of the trusted root), the leaf certificate's chain to a trusted CA at every verified
+time (SET integrated times and timestamp genTimes; at least one is required), an embedded SCT
+from a trusted CT log, and the identity policy.
 
   --artifact FILE        the signed file (required for a message signature; for a DSSE
                          attestation, its sha256 must be one of the statement's subjects)
-  --trusted-root FILE    the TrustedRoot JSON (tlogs, ctlogs, certificateAuthorities)
+  --trusted-root FILE    the TrustedRoot JSON (tlogs, ctlogs, certificateAuthorities, and
+                         timestampAuthorities for bundles with RFC 3161 timestamps)
   --identity REGEX       a certificate identity (email, uri or username) must match ^(?:REGEX)$
   --identity-email E     the certificate must hold exactly this email
   --identity-uri U       the certificate must hold exactly this uri
@@ -36,7 +39,8 @@ function describe(v: Verdict): [string, string][] {
   return [
     ['verified', `${v.content === 'dsseEnvelope' ? `dsse envelope (${v.payloadType ?? ''})` : 'signature over the artifact'} with the leaf certificate's key`],
     ['signer', `${v.signer.san} (issuer ${v.signer.issuer ?? 'none'})${v.policy.identity || v.policy.issuer ? '' : ' — NO identity policy given: any signer accepted'}`],
-    ['signing time', `${isoTime(v.signingTime)} (proven by the SET)`],
+    ['signing time', `${isoTime(v.signingTime)} (the earliest verified time)`],
+    ...v.timestamps.map((t): [string, string] => [t.source === 'tlog' ? 'set' : 'timestamp', `${t.time} ${t.source === 'tlog' ? 'integrated in' : 'by'} ${t.by}: verified, certificate valid then`]),
     ['certificate', `chains to ${v.certificateAuthority}, valid at the signing time, code signing`],
     ['sct', v.scts.map((s) => `log ${s.logId.slice(0, 16)}… at ${new Date(s.timestamp).toISOString()}`).join('; ')],
     ...v.tlogEntries.map((e): [string, string] => ['tlog entry', `${e.logIndex} in ${e.logUrl} (${e.kind}): body matches${e.set ? ', SET verified' : ''}${e.inclusion ? `, inclusion proven to root ${e.inclusion.rootHash} of size ${e.inclusion.treeSize}` : ''}`]),

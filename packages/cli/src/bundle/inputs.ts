@@ -39,6 +39,8 @@ export type Bundle = {
     | { type: 'messageSignature'; digest: { algorithm: string; value: Uint8Array } | undefined; signature: Uint8Array }
     | { type: 'dsseEnvelope'; payload: Uint8Array; payloadType: string; signatures: Uint8Array[] };
   tlogEntries: TlogEntry[];
+  /** `timestampVerificationData.rfc3161Timestamps[].signedTimestamp`: DER TimeStampResps, unparsed. */
+  timestamps: Uint8Array[];
 };
 
 export type ValidFor = { start: number; end: number };
@@ -47,7 +49,8 @@ export type TrustedLog = { baseUrl: string; key: KeyObject; spki: Uint8Array; lo
 
 export type TrustedCa = { uri: string; chain: X509Certificate[]; validFor: ValidFor };
 
-export type TrustedRoot = { tlogs: TrustedLog[]; ctlogs: TrustedLog[]; certificateAuthorities: TrustedCa[] };
+/** A trusted root; `timestampAuthorities` have the shape of CAs, their chain starting with the TSA certificate. */
+export type TrustedRoot = { tlogs: TrustedLog[]; ctlogs: TrustedLog[]; certificateAuthorities: TrustedCa[]; timestampAuthorities: TrustedCa[] };
 
 function bad(what: string, message: string, cause?: unknown): AuditError {
   return new AuditError('input', 'ERR_ENCODING_INVALID', `${what} ${message}`, cause === undefined ? {} : { cause });
@@ -93,6 +96,11 @@ function int(v: JsonValue | undefined, what: string): number {
   }
 }
 
+/** An int64 field that proto3 JSON omits when it is 0 (sigstore-js writes no `logIndex` for the first entry of a log). */
+function intOrZero(v: JsonValue | undefined, what: string): number {
+  return v === undefined ? 0 : int(v, what);
+}
+
 function certificate(der: Uint8Array, what: string): X509Certificate {
   try {
     return new X509Certificate(der);
@@ -116,18 +124,19 @@ function tlogEntry(v: JsonValue, what: string): TlogEntry {
   const promise = optObj(e.inclusionPromise, `${what}.inclusionPromise`);
   const p = optObj(e.inclusionProof, `${what}.inclusionProof`);
   return {
-    logIndex: int(e.logIndex, `${what}.logIndex`),
+    logIndex: intOrZero(e.logIndex, `${what}.logIndex`),
     logId: toHex(b64(obj(e.logId, `${what}.logId`).keyId, `${what}.logId.keyId`)),
     kind: str(kv.kind, `${what}.kindVersion.kind`),
     version: str(kv.version, `${what}.kindVersion.version`),
-    integratedTime: int(e.integratedTime, `${what}.integratedTime`),
+    integratedTime: intOrZero(e.integratedTime, `${what}.integratedTime`),
     set: promise === undefined ? undefined : b64(promise.signedEntryTimestamp, `${what}.inclusionPromise.signedEntryTimestamp`),
     // A v0.1 proof may come without a checkpoint: its root is then unsigned and proves nothing, so it is ignored.
     proof: p === undefined || p.checkpoint === undefined || p.checkpoint === null ? undefined : {
-      logIndex: int(p.logIndex, `${what}.inclusionProof.logIndex`),
+      logIndex: intOrZero(p.logIndex, `${what}.inclusionProof.logIndex`),
       treeSize: int(p.treeSize, `${what}.inclusionProof.treeSize`),
       rootHash: b64(p.rootHash, `${what}.inclusionProof.rootHash`),
-      hashes: arr(p.hashes, `${what}.inclusionProof.hashes`).map((h, i) => b64(h, `${what}.inclusionProof.hashes[${i}]`)),
+      // Empty for a tree of one entry, and then omitted by proto3 JSON.
+      hashes: arr(p.hashes, `${what}.inclusionProof.hashes`, true).map((h, i) => b64(h, `${what}.inclusionProof.hashes[${i}]`)),
       checkpoint: str(obj(p.checkpoint, `${what}.inclusionProof.checkpoint`).envelope, `${what}.inclusionProof.checkpoint.envelope`),
     },
     body: b64(e.canonicalizedBody, `${what}.canonicalizedBody`),
@@ -170,6 +179,8 @@ export function parseBundle(bytes: Uint8Array): Bundle {
     leaf: certificate(leafDer, 'the bundle\'s leaf certificate'),
     content,
     tlogEntries: arr(vm.tlogEntries, 'bundle.verificationMaterial.tlogEntries', true).map((e, i) => tlogEntry(e, `bundle.verificationMaterial.tlogEntries[${i}]`)),
+    timestamps: arr(optObj(vm.timestampVerificationData, 'bundle.verificationMaterial.timestampVerificationData')?.rfc3161Timestamps, 'bundle.verificationMaterial.timestampVerificationData.rfc3161Timestamps', true)
+      .map((ts, i) => b64(obj(ts, `bundle.verificationMaterial.timestampVerificationData.rfc3161Timestamps[${i}]`).signedTimestamp, `bundle.verificationMaterial.timestampVerificationData.rfc3161Timestamps[${i}].signedTimestamp`)),
   };
 }
 
@@ -198,22 +209,25 @@ function trustedLog(v: JsonValue, what: string): TrustedLog {
   return { baseUrl: str(l.baseUrl, `${what}.baseUrl`), key, spki, logId: toHex(b64(obj(l.logId, `${what}.logId`).keyId, `${what}.logId.keyId`)), validFor: validFor(pk.validFor, `${what}.publicKey.validFor`) };
 }
 
-/** Parses a protobuf-specs TrustedRoot (timestamp authorities are ignored: this verb uses SETs). */
+/** A CertificateAuthority of a trusted root (also the shape of its timestamp authorities). */
+function trustedCa(v: JsonValue, what: string): TrustedCa {
+  const ca = obj(v, what);
+  const certs = arr(obj(ca.certChain, `${what}.certChain`).certificates, `${what}.certChain.certificates`);
+  if (certs.length === 0) throw bad(`${what}.certChain`, 'is empty');
+  return {
+    uri: typeof ca.uri === 'string' ? ca.uri : '',
+    chain: certs.map((c, j) => certificate(b64(obj(c, `${what}.certChain.certificates[${j}]`).rawBytes, `${what}.certChain.certificates[${j}].rawBytes`), `${what}.certChain.certificates[${j}]`)),
+    validFor: validFor(ca.validFor, `${what}.validFor`),
+  };
+}
+
+/** Parses a protobuf-specs TrustedRoot: logs, CT logs, certificate and timestamp authorities. */
 export function parseTrustedRoot(bytes: Uint8Array): TrustedRoot {
   const r = parseFile(bytes, 'trusted root');
   return {
     tlogs: arr(r.tlogs, 'trustedRoot.tlogs', true).map((l, i) => trustedLog(l, `trustedRoot.tlogs[${i}]`)),
     ctlogs: arr(r.ctlogs, 'trustedRoot.ctlogs', true).map((l, i) => trustedLog(l, `trustedRoot.ctlogs[${i}]`)),
-    certificateAuthorities: arr(r.certificateAuthorities, 'trustedRoot.certificateAuthorities', true).map((v, i) => {
-      const what = `trustedRoot.certificateAuthorities[${i}]`;
-      const ca = obj(v, what);
-      const certs = arr(obj(ca.certChain, `${what}.certChain`).certificates, `${what}.certChain.certificates`);
-      if (certs.length === 0) throw bad(`${what}.certChain`, 'is empty');
-      return {
-        uri: typeof ca.uri === 'string' ? ca.uri : '',
-        chain: certs.map((c, j) => certificate(b64(obj(c, `${what}.certChain.certificates[${j}]`).rawBytes, `${what}.certChain.certificates[${j}].rawBytes`), `${what}.certChain.certificates[${j}]`)),
-        validFor: validFor(ca.validFor, `${what}.validFor`),
-      };
-    }),
+    certificateAuthorities: arr(r.certificateAuthorities, 'trustedRoot.certificateAuthorities', true).map((v, i) => trustedCa(v, `trustedRoot.certificateAuthorities[${i}]`)),
+    timestampAuthorities: arr(r.timestampAuthorities, 'trustedRoot.timestampAuthorities', true).map((v, i) => trustedCa(v, `trustedRoot.timestampAuthorities[${i}]`)),
   };
 }

@@ -2,9 +2,10 @@
  * Offline verification of a keyless Sigstore bundle against a trusted root, in the order a
  * verifier must trust things: the artifact signature with the leaf key (18), every tlog entry —
  * its body matches the bundle (15), its inclusion proof leads to a checkpoint signed by the log
- * (10/11/12), its SET verifies (14) — then the leaf's chain to a trusted CA at the time the SET
- * proves (16), an embedded SCT from a trusted CT log (17), and the identity policy (21). Every
- * failure is an AuditError whose `exit` names the check. Pure: no files, no clock, no network.
+ * (10/11/12), its SET verifies (14) — every RFC 3161 timestamp (19), then the leaf's chain to a
+ * trusted CA at every verified time (16), an embedded SCT from a trusted CT log (17), and the
+ * identity policy (21). Every failure is an AuditError whose `exit` names the check. Pure: no
+ * files, no clock, no network.
  */
 import { X509Certificate, createHash, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { verifySct } from '@sigstack/client';
@@ -17,6 +18,7 @@ import { verifySET } from '@sigstack/crypto/set';
 import { embeddedScts, parseCertificate, precertificateTbs, SigstoreOid, sigstoreExtensions, subjectAltNames } from '@sigstack/crypto/x509';
 import { AuditError } from '../errors.js';
 import type { Bundle, TlogEntry, TrustedLog, TrustedRoot, ValidFor } from './inputs.js';
+import { verifyTimestamp } from './timestamp.js';
 
 /** What the identity must be; all given parts must match. `identity` is a regex anchored by us. */
 export type IdentityPolicy = { identity?: string; email?: string; uri?: string; issuer?: string };
@@ -27,13 +29,21 @@ export type Verdict = {
   content: 'messageSignature' | 'dsseEnvelope';
   payloadType?: string;
   signer: { san: string; issuer: string | undefined };
-  /** Unix seconds, from the earliest verified SET. */
+  /** Unix seconds (rounded down), the earliest verified time: SET integrated time or TSA genTime. */
   signingTime: number;
+  /** Every verified time; the certificate was valid at each. */
+  timestamps: VerifiedTime[];
   certificateAuthority: string;
   scts: { logId: string; timestamp: number }[];
   tlogEntries: { logIndex: number; logUrl: string; kind: string; set: boolean; inclusion: { treeSize: number; rootHash: string } | undefined }[];
   policy: { identity: boolean; issuer: boolean };
 };
+
+/**
+ * A verified time: a SET's integrated time (`tlog`, `by` the log's URL) or an RFC 3161 genTime
+ * (`tsa`, `by` the timestamp authority's URI or subject); `time` is ISO 8601.
+ */
+export type VerifiedTime = { source: 'tlog' | 'tsa'; time: string; by: string };
 
 const OID_CODE_SIGNING = '1.3.6.1.5.5.7.3.3';
 
@@ -50,6 +60,12 @@ function checkSignature(key: KeyObject, data: Uint8Array, signature: Uint8Array)
   } catch {
     return false;
   }
+}
+
+/** The signature bytes a timestamp covers: the message signature, or the DSSE envelope's (first) signature. */
+function bundleSignature(bundle: Bundle): Uint8Array {
+  const c = bundle.content;
+  return c.type === 'messageSignature' ? c.signature : (c.signatures[0] ?? new Uint8Array(0));
 }
 
 /** DSSE pre-authentication encoding (DSSE v1 protocol). */
@@ -235,7 +251,7 @@ export function verifyBundle(bundle: Bundle, root: TrustedRoot, artifact: Uint8A
   verifyArtifactSignature(bundle, artifact);
   if (bundle.tlogEntries.length === 0) throw fail('set', 'the bundle has no transparency log entry');
   const entries: Verdict['tlogEntries'] = [];
-  const times: number[] = [];
+  const times: { source: VerifiedTime['source']; ms: number; by: string; key: string }[] = [];
   for (const entry of bundle.tlogEntries) {
     const log = root.tlogs.find((l) => l.logId === entry.logId);
     if (log === undefined) throw fail('checkpointKey', `tlog entry ${entry.logIndex} is from log ${entry.logId}, which the trusted root does not list`);
@@ -249,14 +265,28 @@ export function verifyBundle(bundle: Bundle, root: TrustedRoot, artifact: Uint8A
         throw fail('set', `the signed entry timestamp of tlog entry ${entry.logIndex} does not verify with the key of ${log.baseUrl}`, err);
       }
       if (!validAt(log.validFor, entry.integratedTime * 1000)) throw fail('set', `tlog entry ${entry.logIndex} was integrated outside the validity of the key of ${log.baseUrl}`);
-      times.push(entry.integratedTime);
+      // An integrated time of 0 is no time (sigstore-js skips it too).
+      if (entry.integratedTime !== 0) times.push({ source: 'tlog', ms: entry.integratedTime * 1000, by: log.baseUrl, key: `tlog ${entry.logId} ${entry.integratedTime}` });
     }
     entries.push({ logIndex: entry.logIndex, logUrl: log.baseUrl, kind: `${entry.kind} ${entry.version}`, set: entry.set !== undefined, inclusion });
   }
-  // Without a timestamp authority, only a verified SET proves when the signature existed.
-  if (times.length === 0) throw fail('set', 'no tlog entry has a signed entry timestamp, so the signing time is unproven');
-  const signingTime = Math.min(...times);
-  const { ca, issuer } = checkChain(bundle.leaf, root, signingTime * 1000);
+  // sigstore-js counts the integrated time of every entry with a SET (verified above) and every RFC 3161 timestamp.
+  for (const [i, der] of bundle.timestamps.entries()) {
+    const ts = verifyTimestamp(der, i, bundleSignature(bundle), root.timestampAuthorities);
+    times.push({ source: 'tsa', ms: ts.time, by: ts.authority, key: `tsa ${ts.tsaSerial} ${ts.time}` });
+  }
+  if (times.length === 0) throw fail('set', 'no verified signing time: no tlog entry has a signed entry timestamp and the bundle has no rfc 3161 timestamp');
+  // As sigstore-js: the same time from the same log or TSA twice is refused rather than counted twice.
+  const seen = new Set<string>();
+  for (const t of times) {
+    if (seen.has(t.key)) throw fail(t.source === 'tsa' ? 'timestamp' : 'set', `the bundle holds the same verified time twice (${t.source === 'tsa' ? 'timestamp authority' : 'log'} ${t.by}, ${new Date(t.ms).toISOString()})`);
+    seen.add(t.key);
+  }
+  // The certificate must have been valid at every verified time, not only at the earliest.
+  const ordered = [...times].sort((a, b) => a.ms - b.ms);
+  const checked = ordered.map((t) => checkChain(bundle.leaf, root, t.ms));
+  const { ca, issuer } = checked[0]!;
+  const signingTime = Math.floor(ordered[0]!.ms / 1000);
   const scts = checkScts(bundle.leaf, issuer, root);
   const signer = checkIdentity(bundle.leaf, policy);
   return {
@@ -266,6 +296,7 @@ export function verifyBundle(bundle: Bundle, root: TrustedRoot, artifact: Uint8A
     ...(bundle.content.type === 'dsseEnvelope' ? { payloadType: bundle.content.payloadType } : {}),
     signer,
     signingTime,
+    timestamps: ordered.map((t) => ({ source: t.source, time: new Date(t.ms).toISOString(), by: t.by })),
     certificateAuthority: ca,
     scts,
     tlogEntries: entries,
