@@ -10,6 +10,7 @@ const SERVICES = [
   ['tsa', 'Timestamp authority (`services/tsa`)', 'TSA_CONFIG_FILE'],
   ['ctlog', 'Certificate transparency log (`services/ctlog`)', 'CTLOG_CONFIG_FILE'],
   ['fulcio', 'Certificate authority (`services/fulcio`)', 'FULCIO_CONFIG_FILE'],
+  ['trust', 'Trust distribution (`services/trust`)', 'TRUST_CONFIG_FILE'],
 ];
 
 export async function render() {

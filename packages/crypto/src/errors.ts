@@ -46,8 +46,16 @@ export type ErrorCode =
   | 'ERR_CLIENT_UNREACHABLE'
   | 'ERR_CLIENT_STATUS'
   | 'ERR_CLIENT_RESPONSE'
+  // trust material: a trusted root or signing config that clients could not use; a TUF repository that cannot be updated
+  | 'ERR_TRUST_INVALID'
+  | 'ERR_TUF_INVALID'
   // command-line tools: arguments that make no command
-  | 'ERR_USAGE';
+  | 'ERR_USAGE'
+  // `sigstack up`: a service not built, a port taken, the data directory in use, a service that failed
+  | 'ERR_STACK_NOT_BUILT'
+  | 'ERR_STACK_PORT_IN_USE'
+  | 'ERR_STACK_BUSY'
+  | 'ERR_STACK_SERVICE_FAILED';
 
 export class SigstackError extends Error {
   readonly code: ErrorCode;
