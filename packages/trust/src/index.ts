@@ -41,6 +41,7 @@ export {
   SIGNING_CONFIG_FILE,
   SIGNING_CONFIG_TARGET,
   TARGET_NAMES,
+  TRUST_CONFIG_FILE,
   TRUSTED_ROOT_FILE,
   TRUSTED_ROOT_TARGET,
 } from './tuf/layout.js';
@@ -55,4 +56,4 @@ export {
   type UpdateOptions,
   type UpdateResult,
 } from './tuf/repository.js';
-export { documentBytes, publishTrust, readPublished, type PublishOptions } from './publish.js';
+export { CLIENT_TRUST_CONFIG_MEDIA_TYPE, documentBytes, publishTrust, readPublished, type ClientTrustConfigJson, type PublishOptions } from './publish.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExpiryPolicy } from './tuf/expiry.js';
-import { MAX_REPOSITORY_FILE, SIGNING_CONFIG_FILE, SIGNING_CONFIG_TARGET, TRUSTED_ROOT_FILE, TRUSTED_ROOT_TARGET } from './tuf/layout.js';
+import { MAX_REPOSITORY_FILE, SIGNING_CONFIG_FILE, SIGNING_CONFIG_TARGET, TRUST_CONFIG_FILE, TRUSTED_ROOT_FILE, TRUSTED_ROOT_TARGET } from './tuf/layout.js';
 import { updateRepository, type RepositoryKeys, type UpdateResult } from './tuf/repository.js';
 import type { SigningConfigJson } from './signing-config.js';
 import type { TrustedRootJson } from './trusted-root.js';
@@ -15,15 +15,22 @@ export type PublishOptions = {
   expiry?: ExpiryPolicy;
 };
 
+/** A protobuf-specs ClientTrustConfig: the trusted root and the signing config in one document. */
+export type ClientTrustConfigJson = { mediaType: string; trustedRoot: TrustedRootJson; signingConfig: SigningConfigJson };
+
+export const CLIENT_TRUST_CONFIG_MEDIA_TYPE = 'application/vnd.dev.sigstore.clienttrustconfig.v0.1+json';
+
 /** The bytes of a published document: pretty JSON with a final newline (stable, so equal input gives equal targets). */
-export function documentBytes(doc: TrustedRootJson | SigningConfigJson): Uint8Array {
+export function documentBytes(doc: TrustedRootJson | SigningConfigJson | ClientTrustConfigJson): Uint8Array {
   return Buffer.from(`${JSON.stringify(doc, null, 2)}\n`);
 }
 
 /**
  * Publishes a trusted root and a signing config: as the TUF targets `trusted_root.json` and
  * `signing_config.v0.2.json` (what sigstore-js, cosign and sigstore-go look up) and as plain
- * `trusted_root.json` and `signing_config.json` next to the metadata, then updates the metadata.
+ * `trusted_root.json` and `signing_config.json` next to the metadata, with both in one
+ * `trust_config.json` (a ClientTrustConfig, for sigstore-python's `--trust-config`), then updates
+ * the metadata.
  */
 export function publishTrust(options: PublishOptions): Promise<UpdateResult> {
   return updateRepository({
@@ -35,6 +42,10 @@ export function publishTrust(options: PublishOptions): Promise<UpdateResult> {
       { name: TRUSTED_ROOT_TARGET, bytes: documentBytes(options.trustedRoot), alias: TRUSTED_ROOT_FILE },
       { name: SIGNING_CONFIG_TARGET, bytes: documentBytes(options.signingConfig), alias: SIGNING_CONFIG_FILE },
     ],
+    files: [{
+      name: TRUST_CONFIG_FILE,
+      bytes: documentBytes({ mediaType: CLIENT_TRUST_CONFIG_MEDIA_TYPE, trustedRoot: options.trustedRoot, signingConfig: options.signingConfig }),
+    }],
   });
 }
 

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Metadata, MetadataKind } from '@tufjs/models';
 import { Updater } from 'tuf-js';
-import { DEFAULT_EXPIRY, isRepositoryPath, readRepository, updateRepository, type RepositoryKeys, type TargetContent } from '../src/index.js';
+import { CLIENT_TRUST_CONFIG_MEDIA_TYPE, DEFAULT_EXPIRY, isRepositoryPath, publishTrust, readRepository, updateRepository, type RepositoryKeys, type TargetContent } from '../src/index.js';
 import { roleKeys, serveDir } from './helpers.js';
 
 const DAY = 86_400_000;
@@ -162,4 +162,17 @@ t.test('isRepositoryPath allows exactly the repository names, never traversal or
     '1.timestamp.json', 'snapshot.json', 'targets.json', `targets/${hex.toUpperCase()}.trusted_root.json`, `targets/${hex}.other.json`, `targets/${hex}.trusted_root.json/`, 'root.json\0', 'root.json/.', `${'9'.repeat(11)}.root.json`]) {
     t.notOk(isRepositoryPath(bad), JSON.stringify(bad));
   }
+});
+
+t.test('publishTrust writes both documents as targets, as plain files, and together as a ClientTrustConfig', async (t) => {
+  const dir = join(t.testdir(), 'repo');
+  const trustedRoot = { mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] };
+  const signingConfig = { mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json', caUrls: [], oidcUrls: [], rekorTlogUrls: [], tsaUrls: [], rekorTlogConfig: { selector: 'ANY' }, tsaConfig: { selector: 'ANY' } };
+  await publishTrust({ dir, keys: roleKeys(), trustedRoot, signingConfig, now: t0 } as Parameters<typeof publishTrust>[0]);
+  t.same(readJson(dir, 'trusted_root.json'), trustedRoot);
+  t.same(readJson(dir, 'signing_config.json'), signingConfig);
+  t.same(readJson(dir, 'trust_config.json'), { mediaType: CLIENT_TRUST_CONFIG_MEDIA_TYPE, trustedRoot, signingConfig });
+  t.ok(isRepositoryPath('trust_config.json'), 'the trust service serves it');
+  const targetsMd = readJson(dir, '1.targets.json') as { signed: { targets: Record<string, unknown> } };
+  t.same(Object.keys(targetsMd.signed.targets).sort(), ['signing_config.v0.2.json', 'trusted_root.json'], 'it is not a TUF target');
 });

@@ -39,6 +39,8 @@ export type UpdateOptions = {
   targets?: readonly TargetContent[];
   now: Date;
   expiry?: ExpiryPolicy;
+  /** Plain files written next to the metadata for direct download, outside TUF (names from layout.ts's top-level set). */
+  files?: readonly { readonly name: string; readonly bytes: Uint8Array }[];
 };
 
 export type RoleState = { version: number; expires: string };
@@ -296,6 +298,7 @@ export async function updateRepository(options: UpdateOptions): Promise<UpdateRe
     writes.unshift([`targets/${sha256(t.bytes)}.${t.name}`, t.bytes]);
     if (t.alias !== undefined) latest.push([t.alias, t.bytes]);
   }
+  for (const f of options.files ?? []) latest.push([f.name, f.bytes]);
   if (changed.includes('timestamp')) latest.push(['timestamp.json', serialize(timestamp)]);
   for (const [name, bytes] of [...writes, ...latest]) {
     const path = join(dir, name);
