@@ -2,11 +2,10 @@
  * The config schemas the deployment files are checked against: the services' own SCHEMA exports
  * (services/<name>/dist/config.js, so the build must have run) and the dev OIDC issuer's schema.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { integer, text, url } from '@sigstack/service-kit';
-import type { Field, Schema } from '@sigstack/service-kit';
+import type { Schema } from '@sigstack/service-kit';
 
 export type ServiceSchema = {
   /** `rekor`, `fulcio`, … or `dev-oidc`. */
@@ -44,29 +43,17 @@ export async function loadSchemas(root: string): Promise<Schemas> {
     if (mod.SCHEMA === undefined) throw new Error(`${file} exports no SCHEMA`);
     out.set(kind, { kind, script: `services/${kind}/dist/main.js`, fields: mod.SCHEMA, configFileEnv: `${prefix}_CONFIG_FILE` });
   }
-  out.set('dev-oidc', { kind: 'dev-oidc', script: DEV_OIDC_SCRIPT, fields: devOidcSchema(root), configFileEnv: 'DEV_OIDC_CONFIG_FILE' });
+  out.set('dev-oidc', { kind: 'dev-oidc', script: DEV_OIDC_SCRIPT, fields: await devOidcSchema(root), configFileEnv: 'DEV_OIDC_CONFIG_FILE' });
   return out;
 }
 
-/**
- * The dev OIDC issuer's schema is a constant inside its main module (importing that would start the
- * server), so it is read from the source: `key: { env: 'DEV_OIDC_…', default: …, parse: text|url|integer(…) }`.
- */
-export function devOidcSchema(root: string): Schema {
-  const source = readFileSync(resolve(root, 'packages', 'testkit', 'src', 'dev-oidc-main.ts'), 'utf8');
-  const fields: Schema = {};
-  const re = /(\w+): \{ env: '(DEV_OIDC_[A-Z_]+)', default: ('[^']*'|[0-9]+), parse: (\w+)/g;
-  for (const m of source.matchAll(re)) {
-    const [, key, env, rawDefault, parser] = m as unknown as [string, string, string, string, string];
-    const numeric = /^[0-9]+$/.test(rawDefault);
-    const parse = parser === 'url' ? url : parser === 'integer' ? integer(0, 65535) : text;
-    const field: Field<unknown> = { env, default: numeric ? Number(rawDefault) : rawDefault.slice(1, -1), parse, description: '' };
-    fields[key] = field;
-  }
-  if (fields.port === undefined || fields.host === undefined || fields.issuer === undefined) {
-    throw new Error('could not read the dev OIDC issuer schema from packages/testkit/src/dev-oidc-main.ts');
-  }
-  return fields;
+/** The dev OIDC issuer's schema (packages/testkit/dist/dev-oidc-config.js; its main module would start the server). */
+async function devOidcSchema(root: string): Promise<Schema> {
+  const file = resolve(root, 'packages', 'testkit', 'dist', 'dev-oidc-config.js');
+  if (!existsSync(file)) throw new Error(`${file} is missing: build the testkit (npx tsc -b) before checking the deployment files`);
+  const mod = (await import(pathToFileURL(file).href)) as { SCHEMA?: Schema };
+  if (mod.SCHEMA === undefined) throw new Error(`${file} exports no SCHEMA`);
+  return mod.SCHEMA;
 }
 
 /** The script of a service kind's container, e.g. `services/rekor/dist/main.js`. */
