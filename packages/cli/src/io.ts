@@ -15,6 +15,8 @@ export interface Io {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** Aborted on SIGINT/SIGTERM: long-running verbs stop at the next safe point. */
   readonly signal?: AbortSignal;
+  /** The environment variables a verb may read (`up` reads SIGSTACK_*); absent means none. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** A sleep that ends early (without error) when `signal` aborts. */

@@ -13,4 +13,5 @@ process.exitCode = await run(process.argv.slice(2), {
   now: () => Date.now(),
   sleep: abortableSleep,
   signal: controller.signal,
+  env: process.env,
 });
