@@ -1,16 +1,8 @@
-import { SigstackError } from '@sigstack/crypto/errors';
+import type { Agent } from 'node:http';
+import { ClientError } from './client-error.js';
+import { nodeExchange } from './node-transport.js';
 
-/** A remote service did not answer as it should; `status` is the HTTP status when there was one. */
-export class ClientError extends SigstackError {
-  readonly status: number | undefined;
-  readonly url: string;
-
-  constructor(code: 'ERR_CLIENT_UNREACHABLE' | 'ERR_CLIENT_STATUS' | 'ERR_CLIENT_RESPONSE', message: string, url: string, status?: number, options?: { cause?: unknown }) {
-    super(code, message, options);
-    this.url = url;
-    this.status = status;
-  }
-}
+export { ClientError } from './client-error.js';
 
 export type HttpOptions = {
   /** Per attempt, milliseconds. */
@@ -21,6 +13,13 @@ export type HttpOptions = {
   retries?: number;
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
+  /**
+   * Send through node:http / node:https with this keep-alive agent (an `https.Agent` for https
+   * URLs) instead of fetch: about a fifth of fetch's CPU per request, for services that call
+   * another one many times a second. Same timeouts, caps, retries and errors. Not used when
+   * `fetch` is given. The caller owns the agent (and destroys it when done).
+   */
+  agent?: Agent;
 };
 
 export type HttpResponse = { status: number; headers: Headers; body: Uint8Array };
@@ -57,13 +56,18 @@ export async function request(url: string, init: RequestInit = {}, options: Http
   let lastError: unknown;
   for (let attempt = 0; attempt <= retries; attempt++) {
     try {
-      const res = await doFetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
-      const body = await readCapped(res, maxBytes, url);
+      let res: HttpResponse;
+      if (options.agent !== undefined && options.fetch === undefined) {
+        res = await nodeExchange(url, init, { agent: options.agent, timeoutMs, maxBytes });
+      } else {
+        const answer = await doFetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+        res = { status: answer.status, headers: answer.headers, body: await readCapped(answer, maxBytes, url) };
+      }
       if (retriable(res.status) && attempt < retries) {
         lastError = new ClientError('ERR_CLIENT_STATUS', `${url} answered ${res.status}`, url, res.status);
         continue;
       }
-      return { status: res.status, headers: res.headers, body };
+      return res;
     } catch (err) {
       if (err instanceof ClientError) throw err;
       lastError = err;

@@ -8,7 +8,7 @@ await runService({
   name: 'fulcio',
   load: loadConfig,
   async start(config, logger) {
-    const { issuer, issuers, ca, identity } = await openFulcio(config);
+    const { issuer, issuers, ca, identity, close } = await openFulcio(config);
     for (const warning of ca.warnings) logger.warn({ warning }, 'ca key');
     // Discovery and JWKS of the static issuers now, so the first signer does not wait; a provider
     // that is down is logged and asked again on first use.
@@ -17,7 +17,7 @@ await runService({
     });
     return {
       app: buildApp({ config, issuer, issuers, logger }),
-      close: () => ca.close(),
+      close,
       ready: { ctLog: config.ctLogUrl, issuers: [...Object.keys(issuers.oidcIssuers), ...Object.keys(issuers.metaIssuers)] },
     };
   },

@@ -50,11 +50,19 @@ function caBackendConfig(config: Config): CABackendConfig {
   return { type: 'file', keyFile: config.caKeyFile, passwordFile: config.caKeyPasswordFile, chainFile: config.caChainFile };
 }
 
-/** Opens the CA, the identity service and the CT client described by `config`. */
+/**
+ * Opens the CA, the identity service and the CT client described by `config`; `close` releases the
+ * CA key and the connections to the CT log.
+ */
 export async function openFulcio(config: Config, options: OpenOptions = {}) {
   const issuers = loadIssuers(config);
   const ca = await openCertificateAuthority(caBackendConfig(config), { clock: options.clock, random: options.random });
   const identity = createIdentityService({ config: issuers, clock: options.clock, fetch: options.fetch });
-  const ct = options.ct ?? httpCtSubmitter(config.ctLogUrl, config.ctTimeoutMs);
-  return { issuer: new CertificateIssuer({ identity, ca, ct }), issuers, ca, identity };
+  const http = options.ct === undefined ? httpCtSubmitter(config.ctLogUrl, config.ctTimeoutMs) : undefined;
+  const ct = options.ct ?? (http as CtSubmitter);
+  const close = async (): Promise<void> => {
+    http?.close();
+    await ca.close();
+  };
+  return { issuer: new CertificateIssuer({ identity, ca, ct }), issuers, ca, identity, close };
 }

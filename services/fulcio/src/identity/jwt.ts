@@ -27,6 +27,12 @@ export interface UnverifiedToken {
   readonly kid: string | undefined;
   /** Unverified: use only to select an issuer. */
   readonly claims: JsonObject;
+  /** What the signature covers: the first two parts of `raw` with the dot between them (ASCII). */
+  readonly signingInput: string;
+  /** The decoded payload, the bytes the claims are parsed from once the signature verified. */
+  readonly payload: Uint8Array;
+  /** The decoded signature. */
+  readonly signature: Uint8Array;
 }
 
 /** Strict base64url without padding: Go's RawURLEncoding, which also refuses non-zero trailing bits. */
@@ -39,7 +45,10 @@ export function decodeBase64url(text: string, what: string): Uint8Array {
 
 /** Decodes a JWS part as a strict JSON object (no duplicate keys, bounded). */
 export function decodeJsonPart(text: string, what: string): JsonObject {
-  const bytes = decodeBase64url(text, what);
+  return parseJsonPart(decodeBase64url(text, what), what);
+}
+
+function parseJsonPart(bytes: Uint8Array, what: string): JsonObject {
   let value: JsonValue;
   try {
     value = parseJson(bytes, JSON_LIMITS);
@@ -67,7 +76,7 @@ export function decodeUnverified(raw: unknown): UnverifiedToken {
   const payloadText = raw.slice(first + 1, second);
   const signatureText = raw.slice(second + 1);
   if (headerText === '' || payloadText === '' || signatureText === '') throw tokenInvalid('format', 'malformed jwt, a part is empty');
-  decodeBase64url(signatureText, 'signature');
+  const signature = decodeBase64url(signatureText, 'signature');
   const header = decodeJsonPart(headerText, 'header');
   const alg = header.alg;
   if (typeof alg !== 'string') throw tokenInvalid('algorithm', 'jwt header has no alg');
@@ -80,6 +89,7 @@ export function decodeUnverified(raw: unknown): UnverifiedToken {
   if (Object.hasOwn(header, 'b64')) throw tokenInvalid('algorithm', 'jwt header has a b64 parameter');
   const kid = header.kid;
   if (kid !== undefined && typeof kid !== 'string') throw tokenInvalid('format', 'jwt header kid is not a string');
-  const claims = decodeJsonPart(payloadText, 'payload');
-  return { raw, header, alg, kid, claims };
+  const payload = decodeBase64url(payloadText, 'payload');
+  const claims = parseJsonPart(payload, 'payload');
+  return { raw, header, alg, kid, claims, signingInput: raw.slice(0, second), payload, signature };
 }

@@ -6,7 +6,8 @@
  * 2. pick the configured issuer from the unverified `iss` (exact, then anchored meta patterns). No match
  *    ends here, before any request;
  * 3. the provider's discovery (cached) must offer the token's `alg`; its JWKS (cached, refreshed at a
- *    bounded rate) must hold a key that fits `kid` and `alg`; jose verifies the signature;
+ *    bounded rate) must hold a key that fits `kid` and `alg` (jose selects and imports it); node:crypto
+ *    verifies the signature (jws-verify.ts);
  * 4. the verified claims: `iss` exact, `aud` contains the ClientID, `exp` required with no leeway, `nbf`
  *    with 5 minutes of leeway, `iat` only type-checked (go-oidc's rules), `sub` a non-empty string;
  * 5. the issuer type's identity rules build the Principal.
@@ -15,13 +16,14 @@
  * IdentityError ERR_IDP_UNAVAILABLE. Nothing else escapes for any token.
  */
 import { parseJson, type JsonObject, type JsonValue } from '@sigstack/crypto/canonical-json';
-import { compactVerify, errors as joseErrors, type CryptoKey, type JWSHeaderParameters } from 'jose';
+import type { CryptoKey, JWSHeaderParameters } from 'jose';
 import { fetchTrusting } from './ca-fetch.js';
 import { compileClaimPath, type ClaimPath } from './claims.js';
 import type { IssuerConfig, OidcIssuerConfig } from './config-types.js';
 import { IdentityError, IssuerConfigError, shown, tokenInvalid } from './errors.js';
 import { EXTENSION_BY_YAML } from './extension-names.js';
 import { IssuerPool, type IssuerMatch } from './issuer-pool.js';
+import { verifyJws } from './jws-verify.js';
 import { decodeUnverified, MAX_TOKEN_BYTES, type UnverifiedToken } from './jwt.js';
 import type { CompiledCiMetadata, Principal } from './principal.js';
 import { PRINCIPAL_BUILDERS } from './principals/index.js';
@@ -133,13 +135,7 @@ async function verifyWith(token: UnverifiedToken, keys: KeySet): Promise<Uint8Ar
     return 'refresh';
   }
   for (const key of candidates) {
-    try {
-      const { payload } = await compactVerify(token.raw, key, { algorithms: [token.alg] });
-      return payload;
-    } catch (err) {
-      if (err instanceof joseErrors.JWSSignatureVerificationFailed) continue;
-      throw tokenInvalid('signature', `jws rejected: ${(err as Error).message}`, err);
-    }
+    if (verifyJws(token, key)) return token.payload;
   }
   // go-oidc refetches when no cached key verifies; with a kid that names a cached key, the token is bad.
   if (token.kid === undefined) return 'refresh';
