@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { ConfigSources } from './config.js';
+import { logDestination } from './log-destination.js';
 
 export type Started = {
   app: FastifyInstance;
@@ -35,7 +36,7 @@ export async function runService<C extends { host: string; port: number; logLeve
     boot.fatal({ err }, (err as Error).message);
     process.exit(1);
   }
-  const logger = pino({ name, level: config.logLevel, redact: REDACT });
+  const logger = pino({ name, level: config.logLevel, redact: REDACT }, logDestination());
   let started: Started;
   try {
     started = await options.start(config, logger);
