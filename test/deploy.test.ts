@@ -34,9 +34,9 @@ type UpService = { name: string; packageName: string; bin: string; port: number;
 /** Settings that differ from `sigstack up` because the service fetches them inside the compose network. */
 const IN_NETWORK: Record<string, string> = {
   FULCIO_CT_LOG_URL: 'http://ctlog:6962',
-  FULCIO_DEV_ISSUER_URL: 'http://dev-oidc:5556',
-  DEV_OIDC_ISSUER: 'http://dev-oidc:5556',
 };
+/** Set by compose only: where a service fetches another inside the network (sigstack up fetches at the public URLs). */
+const FETCH_URL = /^(TRUST_[A-Z]+_FETCH_URL|FULCIO_DEV_ISSUER_FETCH_URL)$/;
 const clone = <T>(value: T): T => structuredClone(value);
 const service = (doc: unknown, name: string): Obj => (doc as Obj).services[name] as Obj;
 /** The manifest of `kind`/`name`, in a deep copy of the manifests that the caller may break. */
@@ -105,9 +105,17 @@ t.test('docker-compose.yml runs the stack of sigstack up (npm start) with the sa
       else if (name in IN_NETWORK) t.equal(env[name], IN_NETWORK[name], name);
       else t.equal(env[name], value, `${name} as sigstack up sets it`);
     }
-    const extra = Object.keys(env).filter((name) => !(name in spec.env) && !/^TRUST_[A-Z]+_FETCH_URL$/.test(name));
-    t.same(extra, [], `${spec.name}: nothing set that sigstack up does not set, besides the trust service's fetch URLs`);
+    const extra = Object.keys(env).filter((name) => !(name in spec.env) && !FETCH_URL.test(name));
+    t.same(extra, [], `${spec.name}: nothing set that sigstack up does not set, besides the fetch URLs`);
   }
+});
+
+t.test('the CA trusts the dev issuer at the iss of sigstack up and fetches it at the dev-oidc service', async (t) => {
+  const oidc = service(dev.doc, 'dev-oidc').environment as Record<string, string>;
+  const fulcio = service(dev.doc, 'fulcio').environment as Record<string, string>;
+  t.equal(oidc.DEV_OIDC_ISSUER, 'http://127.0.0.1:5556', 'tokens and certificates name the issuer as with npm start');
+  t.equal(fulcio.FULCIO_DEV_ISSUER_URL, oidc.DEV_OIDC_ISSUER, 'the CA trusts exactly that iss');
+  t.equal(fulcio.FULCIO_DEV_ISSUER_FETCH_URL, `http://dev-oidc:${oidc.DEV_OIDC_PORT}`, 'and fetches discovery and keys from the dev-oidc service on its port');
 });
 
 t.test('the Kubernetes manifests fit the config schemas and the production rules', async (t) => {
@@ -215,13 +223,28 @@ t.test('the Compose checker reports URLs a container cannot reach and an issuer 
   service(doc, 'trust').environment.TRUST_REKOR_FETCH_URL = 'http://rekor:3001';
   delete service(doc, 'trust').environment.TRUST_TSA_FETCH_URL;
   service(doc, 'trust').environment.TRUST_CTLOG_URL = 'http://127.0.0.1:3000';
-  service(doc, 'dev-oidc').environment.DEV_OIDC_ISSUER = 'http://127.0.0.1:5556';
+  service(doc, 'dev-oidc').environment.DEV_OIDC_ISSUER = 'http://dev-oidc:5556';
   const problems = checkCompose(doc, schemas, DEV_OPTIONS).join('\n');
   t.match(problems, /services\.fulcio: FULCIO_CT_LOG_URL=http:\/\/127\.0\.0\.1:6962: fulcio fetches it from inside its container/);
   t.match(problems, /services\.trust: TRUST_REKOR_FETCH_URL=http:\/\/rekor:3001: rekor listens on 3000/);
   t.match(problems, /services\.trust: TRUST_TSA_URL=http:\/\/127\.0\.0\.1:3004: trust fetches it from inside its container/);
   t.match(problems, /services\.trust: TRUST_CTLOG_URL=http:\/\/127\.0\.0\.1:3000: port 3000 is published by rekor, not by the ctlog service/);
-  t.match(problems, /services\.fulcio: FULCIO_DEV_ISSUER_URL=http:\/\/dev-oidc:5556 differs from the dev issuer's iss http:\/\/127\.0\.0\.1:5556/);
+  t.match(problems, /services\.fulcio: FULCIO_DEV_ISSUER_URL=http:\/\/127\.0\.0\.1:5556 differs from the dev issuer's iss http:\/\/dev-oidc:5556/);
+});
+
+t.test('the Compose checker reports a dev issuer fetch URL that misses the dev-oidc service or its port', async (t) => {
+  for (const [value, problem] of [
+    [undefined, /services\.fulcio: FULCIO_DEV_ISSUER_URL=http:\/\/127\.0\.0\.1:5556: fulcio fetches it from inside its container/],
+    ['http://127.0.0.1:5556', /services\.fulcio: FULCIO_DEV_ISSUER_FETCH_URL=http:\/\/127\.0\.0\.1:5556: fulcio fetches it from inside its container/],
+    ['http://dev-oidc:5557', /services\.fulcio: FULCIO_DEV_ISSUER_FETCH_URL=http:\/\/dev-oidc:5557: dev-oidc listens on 5556/],
+    ['http://rekor:5556', /services\.fulcio: FULCIO_DEV_ISSUER_FETCH_URL=http:\/\/rekor:5556 leads to rekor, not to the dev-oidc service dev-oidc/],
+    ['http://dev-oidcc:5556', /services\.fulcio: FULCIO_DEV_ISSUER_FETCH_URL=http:\/\/dev-oidcc:5556: dev-oidcc is no service of this file/],
+  ] as const) {
+    const doc = clone(dev.doc);
+    if (value === undefined) delete service(doc, 'fulcio').environment.FULCIO_DEV_ISSUER_FETCH_URL;
+    else service(doc, 'fulcio').environment.FULCIO_DEV_ISSUER_FETCH_URL = value;
+    t.match(checkCompose(doc, schemas, DEV_OPTIONS).join('\n'), problem, String(value));
+  }
 });
 
 t.test('the Compose checker reports missing hardening and start order without health conditions', async (t) => {
@@ -235,6 +258,7 @@ t.test('the Compose checker reports missing hardening and start order without he
   service(p, 'fulcio').environment.FULCIO_DATA_DIR = '/var/lib/sigstack/fulcio';
   service(p, 'fulcio').volumes.push('ctlog-data:/var/lib/sigstack/fulcio:rw');
   service(p, 'rekor').environment.REKOR_PUBLIC_URL = 'http://rekor.example.com';
+  service(p, 'fulcio').environment.FULCIO_DEV_ISSUER_FETCH_URL = 'http://dev-oidc:5556';
   const problems = [...checkCompose(doc, schemas, DEV_OPTIONS), ...checkCompose(p, schemas, PROD_OPTIONS)].join('\n');
   t.match(problems, /services\.rekor: read_only must be true/);
   t.match(problems, /services\.tsa: user must be a non-root uid/);
@@ -242,6 +266,7 @@ t.test('the Compose checker reports missing hardening and start order without he
   t.match(problems, /services\.ctlog: depends on ca-roots with condition "service_healthy"; want service_completed_successfully/);
   t.match(problems, /compose\.production\.yml services\.fulcio: FULCIO_CA_BACKEND is ephemeral in production/);
   t.match(problems, /compose\.production\.yml services\.rekor: REKOR_PUBLIC_URL=http:\/\/rekor\.example\.com: clients need an https URL/);
+  t.match(problems, /compose\.production\.yml services\.fulcio: FULCIO_DEV_ISSUER_FETCH_URL is set in production/);
 });
 
 t.test('the Kubernetes checker reports a misspelled variable, a wrong port and probes that miss /healthz', async (t) => {

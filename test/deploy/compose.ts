@@ -129,7 +129,8 @@ export function checkCompose(doc: unknown, schemas: Schemas, options: ComposeOpt
 /**
  * Fetched URLs must name the compose service of the right kind and its port (inside a container,
  * 127.0.0.1 is the container itself); public URLs on loopback must be a port published for the right
- * service. The CA in dev mode trusts the dev issuer at exactly the issuer's `iss`.
+ * service. The CA in dev mode trusts the dev issuer at exactly the issuer's `iss` (it fetches the issuer
+ * at its fetch URL when set: one of the fetched URLs).
  */
 function checkUrls(services: ReadonlyMap<string, { c: Container; published: Published[]; service?: ServiceContainer }>, problems: string[]): void {
   const byKind = new Map<string, string>();
@@ -144,6 +145,7 @@ function checkUrls(services: ReadonlyMap<string, { c: Container; published: Publ
       if (isLoopback(hostname)) at(`${u.env}=${u.value}: ${service.kind} fetches it from inside its container, where ${hostname} is itself; use http://${target ?? u.target}:<port>`);
       else if (target !== undefined && hostname === target && want && Number(port || 80) !== want.config.port) at(`${u.env}=${u.value}: ${target} listens on ${String(want.config.port)}`);
       else if (target !== undefined && hostname !== target && services.has(hostname)) at(`${u.env}=${u.value} leads to ${hostname}, not to the ${u.target} service ${target}`);
+      else if (target !== undefined && hostname !== target) at(`${u.env}=${u.value}: ${hostname} is no service of this file; use http://${target}:<port>`);
     }
     for (const u of publicUrls(service)) {
       const { hostname, port } = new URL(u.value);

@@ -155,7 +155,8 @@ function checkPaths(c: Container, kind: string, schema: ServiceSchema, config: R
 
 /**
  * URLs a service fetches itself (so they must be reachable from inside its container), keyed
- * `kind.setting`, with the service kind they must reach. Dev mode adds the dev issuer and the trust
+ * `kind.setting`, with the service kind they must reach. Dev mode adds the dev issuer (its fetch URL,
+ * or its `iss` when that is empty) and the trust
  * service's collection URLs (its fetch URL, or the public one when that is empty).
  */
 export function fetchedUrls(s: ServiceContainer): { env: string; value: string; target: string }[] {
@@ -164,7 +165,9 @@ export function fetchedUrls(s: ServiceContainer): { env: string; value: string; 
   const out: { env: string; value: string; target: string }[] = [];
   if (s.kind === 'fulcio') {
     out.push({ env: env('ctLogUrl'), value: str('ctLogUrl'), target: 'ctlog' });
-    if (s.config.devMode === true) out.push({ env: env('devIssuerUrl'), value: str('devIssuerUrl'), target: 'dev-oidc' });
+    // The dev issuer's discovery and keys: at its fetch URL when set, otherwise at its `iss`.
+    const fetchKey = str('devIssuerFetchUrl') !== '' ? 'devIssuerFetchUrl' : 'devIssuerUrl';
+    if (s.config.devMode === true) out.push({ env: env(fetchKey), value: str(fetchKey), target: 'dev-oidc' });
   }
   if (s.kind === 'trust' && s.config.devMode === true) {
     for (const [target, fetchKey, publicKey] of [['fulcio', 'fulcioFetchUrl', 'fulcioUrl'], ['rekor', 'rekorFetchUrl', 'rekorUrl'], ['tsa', 'tsaFetchUrl', 'tsaUrl']] as const) {
@@ -207,6 +210,7 @@ export function productionProblems(s: ServiceContainer): string[] {
   if (s.kind === 'dev-oidc') at('the dev OIDC issuer hands a token to anyone: never in production');
   if (s.config.devMode === true) at(`${s.schema.fields.devMode?.env} is true in production`);
   if (s.kind === 'fulcio' && s.config.caBackend === 'ephemeral') at(`${s.schema.fields.caBackend?.env} is ephemeral in production`);
+  if (s.kind === 'fulcio' && s.config.devIssuerFetchUrl !== '') at(`${s.schema.fields.devIssuerFetchUrl?.env} is set in production (dev mode only: the CA refuses to start)`);
   if (s.kind === 'tsa' && s.config.signer === 'ephemeral') at(`${s.schema.fields.signer?.env} is ephemeral in production`);
   for (const u of publicUrls(s)) {
     const parsed = new URL(u.value);

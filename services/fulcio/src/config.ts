@@ -1,7 +1,10 @@
 import { boolean, integer, loadConfig as loadSchema, logLevel, oneOf, text, url } from '@sigstack/service-kit';
-import type { ConfigOf, ConfigSources, Field } from '@sigstack/service-kit';
+import type { ConfigOf, ConfigSources, Field, Parser } from '@sigstack/service-kit';
 
 export { ConfigError } from '@sigstack/service-kit';
+
+/** An http(s) URL, or '' for "not set". */
+const optionalUrl: Parser<string> = (raw, name) => (raw === '' ? '' : url(raw, name));
 
 export const SCHEMA = {
   host: { env: 'FULCIO_HOST', default: '127.0.0.1', parse: text, description: 'Address to listen on. Use 0.0.0.0 in a container.' },
@@ -18,6 +21,7 @@ export const SCHEMA = {
   issuerConfigFile: { env: 'FULCIO_ISSUER_CONFIG_FILE', default: '', parse: text, description: "OIDC issuers in Fulcio's own format (JSON with OIDCIssuers/MetaIssuers/CIIssuerMetadata, or YAML with oidc-issuers/meta-issuers/ci-issuer-metadata)." },
   devMode: { env: 'FULCIO_DEV_MODE', default: false, parse: boolean, description: 'Dev mode: the ephemeral CA is allowed and devIssuerUrl is trusted as an email issuer. Never in production.' },
   devIssuerUrl: { env: 'FULCIO_DEV_ISSUER_URL', default: 'http://127.0.0.1:5556', parse: url, description: 'The dev OIDC issuer trusted in dev mode (client ID sigstore).' },
+  devIssuerFetchUrl: { env: 'FULCIO_DEV_ISSUER_FETCH_URL', default: '', parse: optionalUrl, description: "Dev mode: where the CA fetches the dev issuer's discovery document and keys when that differs from the issuer URL, e.g. http://dev-oidc:5556 inside a compose network. Tokens must still carry iss = devIssuerUrl. Only the scheme, host and port may differ from devIssuerUrl. Empty: devIssuerUrl." },
   ctLogUrl: { env: 'FULCIO_CT_LOG_URL', default: 'http://127.0.0.1:6962', parse: url, description: 'Base URL of the CT log that every certificate is logged in before it is returned (add-pre-chain).' },
   ctTimeoutMs: { env: 'FULCIO_CT_TIMEOUT_MS', default: 30_000, parse: integer(100, 120_000), description: 'Timeout of one CT log request.' },
   maxRequestBytes: { env: 'FULCIO_MAX_REQUEST_BYTES', default: 4 * 1024 * 1024, parse: integer(1024, 64 * 1024 * 1024), description: 'Largest request body (upstream: 4 MiB); larger ones get 413.' },

@@ -18,7 +18,11 @@ await runService({
     return {
       app: buildApp({ config, issuer, issuers, logger }),
       close,
-      ready: { ctLog: config.ctLogUrl, issuers: [...Object.keys(issuers.oidcIssuers), ...Object.keys(issuers.metaIssuers)] },
+      ready: {
+        ctLog: config.ctLogUrl,
+        issuers: [...Object.keys(issuers.oidcIssuers), ...Object.keys(issuers.metaIssuers)],
+        ...(config.devMode && config.devIssuerFetchUrl !== '' ? { devIssuerFetchUrl: config.devIssuerFetchUrl } : {}),
+      },
     };
   },
 });

@@ -34,6 +34,16 @@ export function loadIssuers(config: Config): IssuerConfig {
   });
 }
 
+/**
+ * Issuers fetched at another URL than their `iss`: the dev issuer with devIssuerFetchUrl, in dev mode
+ * only (outside dev mode the setting is refused: there is no dev issuer to fetch).
+ */
+export function issuerFetchUrls(config: Config): Record<string, string> {
+  if (config.devIssuerFetchUrl === '') return {};
+  if (!config.devMode) throw new ConfigError(['devIssuerFetchUrl: only used in dev mode, where the dev issuer is trusted; leave it empty']);
+  return { [config.devIssuerUrl]: config.devIssuerFetchUrl };
+}
+
 function caBackendConfig(config: Config): CABackendConfig {
   if (config.caBackend === 'ephemeral') {
     if (!config.devMode) throw new ConfigError(['caBackend: the ephemeral CA is for dev mode only; use file']);
@@ -56,8 +66,9 @@ function caBackendConfig(config: Config): CABackendConfig {
  */
 export async function openFulcio(config: Config, options: OpenOptions = {}) {
   const issuers = loadIssuers(config);
+  // Before the CA opens: a bad issuer setting fails here with nothing to release.
+  const identity = createIdentityService({ config: issuers, clock: options.clock, fetch: options.fetch, fetchUrls: issuerFetchUrls(config) });
   const ca = await openCertificateAuthority(caBackendConfig(config), { clock: options.clock, random: options.random });
-  const identity = createIdentityService({ config: issuers, clock: options.clock, fetch: options.fetch });
   const http = options.ct === undefined ? httpCtSubmitter(config.ctLogUrl, config.ctTimeoutMs) : undefined;
   const ct = options.ct ?? (http as CtSubmitter);
   const close = async (): Promise<void> => {

@@ -7,6 +7,11 @@
  * Caching and refresh rules (go-oidc's, with the rate limits upstream lacks):
  * - discovery (`<issuer>/.well-known/openid-configuration`) is fetched once and kept; its `issuer` must
  *   equal the configured issuer exactly;
+ * - with a `fetchUrl` (the dev issuer inside a compose network: tokens say `iss` http://127.0.0.1:5556,
+ *   the CA reaches it at http://dev-oidc:5556), discovery is fetched at `<fetchUrl>/.well-known/...`
+ *   instead, its `issuer` must still be the issuer URL, and a `jwks_uri` on the issuer URL's origin is
+ *   fetched at the same path on the fetch URL's origin. A `jwks_uri` on any other origin is refused
+ *   (ERR_IDP_UNAVAILABLE): the fetch URL never makes the CA fetch keys from wherever a document says;
  * - the JWKS is kept and used for `jwksMaxAgeMs`; after that it is refetched on next use (if that fails,
  *   the old keys keep serving until the next allowed attempt);
  * - a `kid` that no cached key has, or (tokens without `kid`) no cached key verifying, triggers ONE refetch,
@@ -38,6 +43,12 @@ export interface ProviderOptions {
   readonly refreshIntervalMs: number;
   readonly retryAfterFailureMs: number;
   readonly jwksMaxAgeMs: number;
+  /**
+   * Where discovery and keys are fetched when that differs from the issuer URL: an http(s) URL with the
+   * issuer URL's path, no query, fragment or credentials (checked by createIdentityService). Undefined:
+   * the issuer URL itself.
+   */
+  readonly fetchUrl?: string | undefined;
 }
 
 /** What discovery tells us. */
@@ -103,6 +114,8 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 export class Provider {
   readonly issuer: string;
   readonly #options: ProviderOptions;
+  /** The base of the discovery URL: the fetch URL or the issuer, without a trailing slash. */
+  readonly #base: string;
   #discovery: Discovery | undefined;
   readonly #discoveryFetch: Fetcher<Discovery>;
   #keys: KeySet | undefined;
@@ -111,6 +124,7 @@ export class Provider {
   constructor(issuer: string, options: ProviderOptions) {
     this.issuer = issuer;
     this.#options = options;
+    this.#base = (options.fetchUrl ?? issuer).replace(/\/$/, '');
     this.#discoveryFetch = new Fetcher(() => this.#loadDiscovery(), options.clock);
     this.#keysFetch = new Fetcher(() => this.#loadKeys(), options.clock);
   }
@@ -136,8 +150,8 @@ export class Provider {
   }
 
   async #loadDiscovery(): Promise<Discovery> {
-    // go-oidc: the issuer without a trailing slash, then the well-known path.
-    const url = `${this.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+    // go-oidc: the issuer (here: or its fetch URL) without a trailing slash, then the well-known path.
+    const url = `${this.#base}/.well-known/openid-configuration`;
     const doc = await this.#getJson(url, 'discovery');
     if (doc.issuer !== this.issuer) throw idpUnavailable(`discovery of ${this.issuer} names another issuer: ${shown(doc.issuer)}`);
     const jwksUri = doc.jwks_uri;
@@ -157,7 +171,22 @@ export class Provider {
     const algorithms = new Set((listed ?? []).filter((a): a is string => typeof a === 'string' && ASYMMETRIC_ALGORITHMS.has(a)));
     // go-oidc: a provider that lists no supported algorithm gets RS256 only.
     if (algorithms.size === 0) algorithms.add('RS256');
-    return { jwksUri: jwksUri as string, algorithms };
+    return { jwksUri: this.#options.fetchUrl === undefined ? (jwksUri as string) : this.#moved(parsed), algorithms };
+  }
+
+  /**
+   * `jwksUri` on the fetch URL's origin. The document comes from the network: only a jwks_uri on the
+   * issuer URL's own origin is moved; any other origin is refused, so that the fetch URL cannot turn
+   * the CA into a client that fetches keys from wherever a discovery document points.
+   */
+  #moved(jwksUri: URL): string {
+    const fetchUrl = this.#options.fetchUrl as string;
+    const issuerOrigin = new URL(this.issuer).origin;
+    if (jwksUri.origin !== issuerOrigin) {
+      throw idpUnavailable(`discovery of ${this.issuer} fetched from ${fetchUrl} names jwks_uri ${shown(jwksUri.href)} outside the issuer's origin ${issuerOrigin}; with a fetch URL only a jwks_uri on the issuer's origin is accepted`);
+    }
+    // Concatenated after an origin, a path (even one starting with //) stays a path on that origin.
+    return new URL(`${new URL(fetchUrl).origin}${jwksUri.pathname}${jwksUri.search}`).href;
   }
 
   async #loadKeys(): Promise<KeySet> {

@@ -51,6 +51,13 @@ export interface IdentityServiceOptions {
   readonly jwksMaxAgeMs?: number;
   /** Most meta-issuer providers kept (least recently used evicted; upstream: 100). */
   readonly maxMetaProviders?: number;
+  /**
+   * Static issuers whose discovery and keys are fetched at another URL (issuer URL → fetch URL); tokens
+   * still carry the issuer URL as `iss`. Only the dev issuer uses this, in dev mode (the CA inside a
+   * compose network). Each fetch URL must be http(s) with the issuer URL's path and no query, fragment
+   * or credentials: only the origin differs (IssuerConfigError otherwise). See Provider for the jwks_uri rule.
+   */
+  readonly fetchUrls?: Readonly<Record<string, string>>;
 }
 
 export interface IdentityService {
@@ -74,6 +81,33 @@ function positive(value: number | undefined, fallback: number, name: string): nu
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 0) throw new IssuerConfigError([`identity option ${name} must be a non-negative integer, got ${value}`]);
   return value;
+}
+
+/** The fetch URL of each issuer in `fetchUrls`, checked: a static issuer, and only the origin differs. */
+function checkFetchUrls(fetchUrls: Readonly<Record<string, string>>, config: IssuerConfig): Map<string, string> {
+  const out = new Map<string, string>();
+  const problems: string[] = [];
+  for (const [issuer, fetchUrl] of Object.entries(fetchUrls)) {
+    if (!Object.hasOwn(config.oidcIssuers, issuer)) {
+      problems.push(`fetch url ${fetchUrl} is given for ${issuer}, which is not a configured static issuer`);
+      continue;
+    }
+    let f: URL;
+    let i: URL;
+    try {
+      f = new URL(fetchUrl);
+      i = new URL(issuer);
+    } catch {
+      problems.push(`fetch url ${JSON.stringify(fetchUrl)} of ${issuer} is not an absolute url`);
+      continue;
+    }
+    if (f.protocol !== 'http:' && f.protocol !== 'https:') problems.push(`fetch url ${fetchUrl} of ${issuer} is not http(s)`);
+    else if (f.username !== '' || f.password !== '' || f.search !== '' || f.hash !== '') problems.push(`fetch url ${fetchUrl} of ${issuer} must not have credentials, a query or a fragment`);
+    else if (f.pathname.replace(/\/$/, '') !== i.pathname.replace(/\/$/, '')) problems.push(`fetch url ${fetchUrl} of ${issuer} must have the issuer's path ${i.pathname} (only scheme, host and port may differ)`);
+    else out.set(issuer, fetchUrl);
+  }
+  if (problems.length > 0) throw new IssuerConfigError(problems);
+  return out;
 }
 
 function compileCiMetadata(config: IssuerConfig): Map<string, CompiledCiMetadata> {
@@ -161,11 +195,13 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
   for (const issuer of [...Object.values(config.oidcIssuers), ...Object.values(config.metaIssuers)]) {
     if (issuer.issuerClaim !== '') issuerClaims.set(issuer, compileClaimPath(issuer.issuerClaim));
   }
-  const providerOptions = (issuer: OidcIssuerConfig): ProviderOptions => ({
+  const fetchUrls = checkFetchUrls(options.fetchUrls ?? {}, config);
+  const providerOptions = (issuer: OidcIssuerConfig, fetchUrl?: string): ProviderOptions => ({
     ...base,
     fetch: options.fetch ?? (issuer.caCert !== '' ? fetchTrusting(issuer.caCert) : undefined),
+    fetchUrl,
   });
-  const staticProviders = new Map(Object.entries(config.oidcIssuers).map(([url, issuer]) => [url, new Provider(url, providerOptions(issuer))]));
+  const staticProviders = new Map(Object.entries(config.oidcIssuers).map(([url, issuer]) => [url, new Provider(url, providerOptions(issuer, fetchUrls.get(url)))]));
   // Meta issuers: one provider per concrete issuer, least recently used evicted (bounded memory).
   const metaProviders = new Map<string, Provider>();
 
