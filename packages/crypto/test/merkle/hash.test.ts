@@ -17,6 +17,14 @@ t.test('hashLeaf is SHA-256 over 0x00 and the data', async (t) => {
   t.equal(toHex(hashLeaf(data)), sha256(new Uint8Array([0]), data));
   const big = new Uint8Array(70000).fill(7);
   t.equal(toHex(hashLeaf(big)), sha256(new Uint8Array([0]), big));
+  // Both sides of the one-shot/streaming split, and a view into a larger buffer.
+  for (const size of [4095, 4096, 4097]) {
+    const d = new Uint8Array(size).map((_, i) => i % 251);
+    t.equal(toHex(hashLeaf(d)), sha256(new Uint8Array([0]), d), `${size} bytes`);
+  }
+  const backing = new Uint8Array(300).map((_, i) => i);
+  const view = backing.subarray(17, 217);
+  t.equal(toHex(hashLeaf(view)), sha256(new Uint8Array([0]), view), 'a subarray view');
 });
 
 t.test('hashChildren is SHA-256 over 0x01, left and right', async (t) => {
