@@ -68,7 +68,11 @@ function serialize(md: Metadata<AnySigned>): Buffer {
 
 let counter = 0;
 
-/** Writes a file so that readers see the old or the new content, never a part (temporary file, fsync, rename). */
+/**
+ * Writes a file so that readers see the old or the new content, never a part (temporary file, fsync,
+ * rename), and fsyncs the directory so that the rename survives a power loss: timestamp.json is
+ * written last and must never name a snapshot whose file was lost.
+ */
 async function writeAtomic(path: string, data: Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${++counter}.tmp`;
@@ -81,6 +85,12 @@ async function writeAtomic(path: string, data: Uint8Array): Promise<void> {
       await file.close();
     }
     await rename(tmp, path);
+    const dir = await open(dirname(path), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined);
     throw tufInvalid(`couldn't write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, err);
