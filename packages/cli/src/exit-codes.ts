@@ -23,6 +23,7 @@ export const EXIT = {
   timestamp: 19,
   identity: 20,
   policy: 21,
+  locked: 22,
 } as const;
 
 export type ExitName = keyof typeof EXIT;
@@ -49,6 +50,7 @@ export const EXIT_DESCRIPTIONS: readonly (readonly [ExitName, string])[] = [
   ['timestamp', 'bundle verify: an RFC 3161 timestamp is malformed, not over the signature, or not signed by a timestamp authority of the trusted root valid at its time'],
   ['identity', 'monitor: a watched identity appeared in the log'],
   ['policy', 'bundle verify: the certificate identity or issuer is not the one required'],
+  ['locked', 'monitor: another running monitor holds the lock of the state directory'],
 ];
 
 /** `--help` text listing every exit code. */

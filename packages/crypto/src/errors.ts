@@ -55,7 +55,8 @@ export type ErrorCode =
   | 'ERR_STACK_NOT_BUILT'
   | 'ERR_STACK_PORT_IN_USE'
   | 'ERR_STACK_BUSY'
-  | 'ERR_STACK_SERVICE_FAILED';
+  | 'ERR_STACK_SERVICE_FAILED'
+  | 'ERR_MONITOR_LOCKED';
 
 export class SigstackError extends Error {
   readonly code: ErrorCode;

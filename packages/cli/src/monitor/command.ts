@@ -9,6 +9,7 @@ import { parseLogKey, readKeyFile, resolveLogKey, type LogKey } from '../log/log
 import { poll, type MonitorEvent } from './monitor.js';
 import { parsePattern } from './patterns.js';
 import { tilesSource, v1Source, type LogSource } from './source.js';
+import { acquireStateLock } from './state-lock.js';
 import { loadState, saveState, type MonitorState } from './state.js';
 
 export const MONITOR_HELP = `usage: sigstack monitor --url URL --state DIR [--key FILE] [--watch-identity PATTERN]...
@@ -26,7 +27,9 @@ recomputes the new part of the tree from the entries themselves, and only then s
 A progress line is drawn on stderr during long catch-ups when stderr is a terminal.
 
   --url URL        the log's base URL
-  --state DIR      where the verified checkpoint and compact range are kept (created if missing)
+  --state DIR      where the verified checkpoint and compact range are kept (created if missing);
+                   locked while the monitor runs (DIR/lock holds its pid): a second monitor on DIR
+                   is refused with exit 22, a lock left by a process that is gone is taken over
   --key FILE       the log's public key; without it the key the log serves is pinned at first
                    use and kept in DIR (flagged as unpinned on that first run)
   --watch-identity PATTERN   report certificates whose identity matches; repeatable.
@@ -90,6 +93,24 @@ export async function monitor(args: string[], io: Io): Promise<number> {
   const concurrency = optionalInteger(values, 'concurrency', 1) ?? 8;
   if (concurrency > 64) throw usage('--concurrency must be at most 64');
 
+  // Before reading the state: a second monitor on DIR is refused (exit 22), a stale lock is taken over.
+  const lock = await acquireStateLock(dir, process.pid);
+  try {
+    return await follow(dir, ctx, values, { patterns, interval, concurrency }, io);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Polls until --once, a fatal failure or an abort, with DIR locked by the caller. */
+async function follow(
+  dir: string,
+  ctx: ReturnType<typeof logContext>,
+  values: { 'from-latest'?: boolean | undefined; once?: boolean | undefined },
+  settings: { patterns: ReturnType<typeof parsePattern>[]; interval: number; concurrency: number },
+  io: Io,
+): Promise<number> {
+  const { patterns, interval, concurrency } = settings;
   let state = await loadState(dir);
   if (state !== undefined && state.url !== ctx.url) throw usage(`the state in ${dir} follows ${state.url}, not ${ctx.url}`);
   const key = await chooseKey(state, ctx, dir);

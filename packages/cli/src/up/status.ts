@@ -7,6 +7,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { AuditError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
+import { isProcessAlive } from '../process-alive.js';
 
 export type UpStatus = {
   readonly pid: number;
@@ -17,16 +18,6 @@ export type UpStatus = {
 
 /** Larger than any status we write; a bigger file is not ours. */
 const MAX_STATUS = 64 * 1024;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the pid exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Throws ERR_STACK_BUSY when the status file names another live `up`. A missing, unreadable or
@@ -41,7 +32,7 @@ export async function refuseIfRunning(file: string, ownPid: number): Promise<voi
   } catch {
     return;
   }
-  if (typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0 && pid !== ownPid && alive(pid)) {
+  if (typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0 && pid !== ownPid && isProcessAlive(pid)) {
     throw new AuditError('service', 'ERR_STACK_BUSY', `another sigstack up (pid ${pid}) is using this data directory (${file}); stop it first, or remove the file if pid ${pid} is not sigstack`);
   }
 }

@@ -1,11 +1,20 @@
 /**
- * A small, strict DER reader and writer for the few structures this package takes apart by hand:
- * SubjectPublicKeyInfo, PKCS#1 RSA keys, ECDSA signatures, the Subject Alternative Name and the
- * Sigstore certificate extensions. Only DER is accepted: no indefinite or non-minimal lengths, no
- * high tag numbers, no constructed strings, minimal INTEGERs. Every failure is an `EncodingError`
- * with code ERR_ENCODING_INVALID; callers rewrap it with their own code.
+ * A small, strict DER reader and writer, published as `@sigstack/crypto/der` for the services that
+ * take certificates, CSRs and keys apart by hand (the CA, the CT log) and used inside this package
+ * for SubjectPublicKeyInfo, PKCS#1 RSA keys, ECDSA signatures, the Subject Alternative Name and the
+ * Sigstore certificate extensions.
  *
- * Internal to the package (not exported from the keys entry point).
+ * Contract:
+ * - Reader: only DER is accepted: no indefinite or non-minimal lengths, at most four length octets,
+ *   no high tag numbers (single identifier octet), declared lengths never read past the input.
+ *   `derCheck` additionally refuses constructed universal strings, non-minimal INTEGERs, non-DER
+ *   BOOLEANs and NULLs and badly padded BIT STRINGs anywhere in the tree, with a caller-given depth
+ *   bound. Elements are views into the input (`subarray`), never copies: they stay valid only as
+ *   long as the caller does not mutate the input.
+ * - Every reader failure is an `EncodingError` with code ERR_ENCODING_INVALID whose message starts
+ *   with the caller's `what`; callers rewrap it with their own code (e.g. ERR_CERT_MALFORMED).
+ * - Writer: `derEncode` and friends trust their input (it comes from our own code) and always
+ *   produce minimal DER. No I/O, no global state.
  */
 import { EncodingError } from '../errors.js';
 
@@ -16,6 +25,8 @@ export const TAG_OCTET_STRING = 0x04;
 export const TAG_NULL = 0x05;
 export const TAG_OID = 0x06;
 export const TAG_UTF8_STRING = 0x0c;
+export const TAG_UTC_TIME = 0x17;
+export const TAG_GENERALIZED_TIME = 0x18;
 export const TAG_SEQUENCE = 0x30;
 export const TAG_SET = 0x31;
 

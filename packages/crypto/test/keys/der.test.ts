@@ -1,4 +1,5 @@
 import t from 'tap';
+import { readFileSync } from 'node:fs';
 import {
   bigIntToBytes,
   bytesToBigInt,
@@ -140,4 +141,9 @@ t.test('integers and byte conversions', async (t) => {
   t.equal(bytesToBigInt(new Uint8Array()), 0n);
   t.equal(bytesToBigInt(hex('0102')), 258n);
   t.equal(derDecode(derEncode(TAG_INTEGER, hex('01'), hex('02'))).content.length, 2, 'contents are concatenated');
+});
+
+t.test('the der module is published as the @sigstack/crypto/der subpath', async (t) => {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { exports: Record<string, unknown> };
+  t.same(manifest.exports['./der'], { types: './dist/keys/der.d.ts', default: './dist/keys/der.js' });
 });

@@ -1,5 +1,5 @@
 /**
- * The fields of an X.509 certificate the CT log needs, read with our strict DER reader: the raw
+ * The fields of an X.509 certificate the CT log needs, read with the strict DER reader of @sigstack/crypto/der: the raw
  * TBSCertificate (for the precertificate entry), names and key (for chain building), signature
  * (for chain verification) and the extensions that decide what kind of certificate it is.
  *
@@ -7,8 +7,21 @@
  * submissions near 2,000/s per core; this walk takes a few microseconds.
  */
 import { toHex } from '@sigstack/crypto/encoding';
-import { checkTree, children, decode, expect, malformed, TAG_BIT_STRING, TAG_BOOLEAN, TAG_GENERALIZED_TIME, TAG_INTEGER, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE, TAG_UTC_TIME } from './der.js';
-import type { Tlv } from './der.js';
+import {
+  derChildren,
+  derDecode,
+  derExpect,
+  TAG_BIT_STRING,
+  TAG_BOOLEAN,
+  TAG_GENERALIZED_TIME,
+  TAG_INTEGER,
+  TAG_OCTET_STRING,
+  TAG_OID,
+  TAG_SEQUENCE,
+  TAG_UTC_TIME,
+  type DerElement,
+} from '@sigstack/crypto/der';
+import { asMalformed, checkTree, malformed } from './der.js';
 
 /** OBJECT IDENTIFIER contents (hex) of the extensions and key purposes the log looks at. */
 export const OID = {
@@ -64,14 +77,14 @@ export type CertInfo = {
   readonly extKeyUsages: readonly string[];
 };
 
-function oidHex(tlv: Tlv | undefined, what: string): string {
-  const oid = expect(tlv, TAG_OID, what);
+function oidHex(tlv: DerElement | undefined, what: string): string {
+  const oid = derExpect(tlv, TAG_OID, what);
   if (oid.content.length === 0 || oid.content.length > 64) malformed(`${what}: object identifier of ${oid.content.length} bytes`);
   return toHex(oid.content);
 }
 
-function smallUnsigned(tlv: Tlv | undefined, what: string): number {
-  const { content } = expect(tlv, TAG_INTEGER, what);
+function smallUnsigned(tlv: DerElement | undefined, what: string): number {
+  const { content } = derExpect(tlv, TAG_INTEGER, what);
   const [a, b] = content;
   if (a === undefined || a >= 0x80 || content.length > 4 || (a === 0 && b !== undefined && b < 0x80)) malformed(`${what}: not a small non-negative minimal integer`);
   let n = 0;
@@ -79,22 +92,22 @@ function smallUnsigned(tlv: Tlv | undefined, what: string): number {
   return n;
 }
 
-function parseExtension(raw: Tlv): CertExtension {
-  const parts = children(expect(raw, TAG_SEQUENCE, 'extension'), 'extension');
+function parseExtension(raw: DerElement): CertExtension {
+  const parts = derChildren(derExpect(raw, TAG_SEQUENCE, 'extension'), 'extension');
   if (parts.length !== 2 && parts.length !== 3) malformed(`extension has ${parts.length} fields`);
   const oid = oidHex(parts[0], 'extension id');
   let critical = false;
   if (parts.length === 3) {
-    const flag = expect(parts[1], TAG_BOOLEAN, 'extension critical flag');
+    const flag = derExpect(parts[1], TAG_BOOLEAN, 'extension critical flag');
     if (flag.content.length !== 1 || (flag.content[0] !== 0 && flag.content[0] !== 0xff)) malformed('extension critical flag is not a DER boolean');
     critical = flag.content[0] === 0xff;
   }
-  const value = expect(parts[parts.length - 1], TAG_OCTET_STRING, 'extension value').content;
+  const value = derExpect(parts[parts.length - 1], TAG_OCTET_STRING, 'extension value').content;
   return { oid, critical, value, raw: raw.raw };
 }
 
 function basicConstraints(value: Uint8Array): { ca: boolean; pathLen: number | undefined } {
-  const parts = children(expect(decode(value, 'basic constraints'), TAG_SEQUENCE, 'basic constraints'), 'basic constraints');
+  const parts = derChildren(derExpect(derDecode(value, 'basic constraints'), TAG_SEQUENCE, 'basic constraints'), 'basic constraints');
   let i = 0;
   let ca = false;
   if (parts[i]?.tag === TAG_BOOLEAN) {
@@ -107,14 +120,14 @@ function basicConstraints(value: Uint8Array): { ca: boolean; pathLen: number | u
 }
 
 function keyCertSign(value: Uint8Array): boolean {
-  const bits = expect(decode(value, 'key usage'), TAG_BIT_STRING, 'key usage').content;
+  const bits = derExpect(derDecode(value, 'key usage'), TAG_BIT_STRING, 'key usage').content;
   if (bits.length < 1 || (bits[0] as number) > 7) malformed('key usage is not a bit string');
   // keyCertSign is bit 5: the 0x04 bit of the first content octet.
   return bits.length > 1 && ((bits[1] as number) & 0x04) !== 0;
 }
 
 function extKeyUsages(value: Uint8Array): string[] {
-  const list = children(expect(decode(value, 'extended key usage'), TAG_SEQUENCE, 'extended key usage'), 'extended key usage');
+  const list = derChildren(derExpect(derDecode(value, 'extended key usage'), TAG_SEQUENCE, 'extended key usage'), 'extended key usage');
   return list.map((p) => oidHex(p, 'key purpose'));
 }
 
@@ -126,39 +139,43 @@ function extKeyUsages(value: Uint8Array): string[] {
 export function parseCertificateInfo(der: Uint8Array): CertInfo {
   // Bound hostile input before any parsing.
   if (der.length > MAX_CERTIFICATE_BYTES) malformed(`certificate of ${der.length} bytes is larger than ${MAX_CERTIFICATE_BYTES}`);
-  const cert = decode(der, 'certificate');
+  return asMalformed(() => readCertificate(der));
+}
+
+function readCertificate(der: Uint8Array): CertInfo {
+  const cert = derDecode(der, 'certificate');
   checkTree(cert, MAX_DEPTH, 'certificate');
-  const top = children(expect(cert, TAG_SEQUENCE, 'certificate'), 'certificate');
+  const top = derChildren(derExpect(cert, TAG_SEQUENCE, 'certificate'), 'certificate');
   if (top.length !== 3) malformed(`certificate has ${top.length} fields, want 3`);
-  const [tbs, outerAlg, signatureValue] = top as [Tlv, Tlv, Tlv];
-  const fields = children(expect(tbs, TAG_SEQUENCE, 'tbs certificate'), 'tbs certificate');
+  const [tbs, outerAlg, signatureValue] = top as [DerElement, DerElement, DerElement];
+  const fields = derChildren(derExpect(tbs, TAG_SEQUENCE, 'tbs certificate'), 'tbs certificate');
   let i = 0;
   if (fields[0]?.tag === 0xa0) {
-    const version = smallUnsigned(children(fields[0], 'version')[0], 'version');
+    const version = smallUnsigned(derChildren(fields[0], 'version')[0], 'version');
     if (version > 2) malformed(`certificate version ${version + 1} is unknown`);
     i++;
   }
-  expect(fields[i++], TAG_INTEGER, 'serial number');
-  const innerAlg = expect(fields[i++], TAG_SEQUENCE, 'signature algorithm');
-  const issuer = expect(fields[i++], TAG_SEQUENCE, 'issuer');
-  const validity = children(expect(fields[i++], TAG_SEQUENCE, 'validity'), 'validity');
+  derExpect(fields[i++], TAG_INTEGER, 'serial number');
+  const innerAlg = derExpect(fields[i++], TAG_SEQUENCE, 'signature algorithm');
+  const issuer = derExpect(fields[i++], TAG_SEQUENCE, 'issuer');
+  const validity = derChildren(derExpect(fields[i++], TAG_SEQUENCE, 'validity'), 'validity');
   if (validity.length !== 2 || validity.some((t) => t.tag !== TAG_UTC_TIME && t.tag !== TAG_GENERALIZED_TIME)) malformed('validity is not two times');
-  const subject = expect(fields[i++], TAG_SEQUENCE, 'subject');
-  const spki = expect(fields[i++], TAG_SEQUENCE, 'subject public key info');
+  const subject = derExpect(fields[i++], TAG_SEQUENCE, 'subject');
+  const spki = derExpect(fields[i++], TAG_SEQUENCE, 'subject public key info');
   if (fields[i]?.tag === 0x81) i++;
   if (fields[i]?.tag === 0x82) i++;
   let extensions: CertExtension[] = [];
   if (fields[i]?.tag === 0xa3) {
-    const wrapped = children(fields[i]!, 'extensions');
+    const wrapped = derChildren(fields[i]!, 'extensions');
     if (wrapped.length !== 1) malformed('extensions field does not hold one sequence');
-    extensions = children(expect(wrapped[0], TAG_SEQUENCE, 'extensions'), 'extensions').map(parseExtension);
+    extensions = derChildren(derExpect(wrapped[0], TAG_SEQUENCE, 'extensions'), 'extensions').map(parseExtension);
     i++;
   }
   if (i !== fields.length) malformed('tbs certificate has unexpected fields');
   if (Buffer.compare(innerAlg.raw, outerAlg.raw) !== 0) malformed('inner and outer signature algorithms differ');
-  const algParts = children(expect(outerAlg, TAG_SEQUENCE, 'signature algorithm'), 'signature algorithm');
+  const algParts = derChildren(derExpect(outerAlg, TAG_SEQUENCE, 'signature algorithm'), 'signature algorithm');
   const signatureAlgorithm = oidHex(algParts[0], 'signature algorithm');
-  const sigBits = expect(signatureValue, TAG_BIT_STRING, 'signature').content;
+  const sigBits = derExpect(signatureValue, TAG_BIT_STRING, 'signature').content;
   if (sigBits[0] !== 0) malformed('signature bit string has unused bits');
 
   const seen = new Set<string>();

@@ -4,7 +4,8 @@
  * the final certificate by removing the SCT list extension instead.
  */
 import { toHex } from '@sigstack/crypto/encoding';
-import { children, decode, encode, expect, malformed, TAG_OID, TAG_SEQUENCE } from './der.js';
+import { derChildren, derDecode, derEncode, derExpect, TAG_OID, TAG_SEQUENCE } from '@sigstack/crypto/der';
+import { asMalformed, malformed } from './der.js';
 import { OID } from './certificate.js';
 
 const TAG_EXTENSIONS = 0xa3;
@@ -16,14 +17,18 @@ const TAG_EXTENSIONS = 0xa3;
  * Precondition: `tbs` comes from parseCertificateInfo (its shape is checked).
  */
 export function tbsWithoutExtensions(tbs: Uint8Array, oids: readonly string[]): Uint8Array {
-  const fields = children(expect(decode(tbs, 'tbs certificate'), TAG_SEQUENCE, 'tbs certificate'), 'tbs certificate');
+  return asMalformed(() => rebuildWithout(tbs, oids));
+}
+
+function rebuildWithout(tbs: Uint8Array, oids: readonly string[]): Uint8Array {
+  const fields = derChildren(derExpect(derDecode(tbs, 'tbs certificate'), TAG_SEQUENCE, 'tbs certificate'), 'tbs certificate');
   const last = fields[fields.length - 1];
   if (last?.tag !== TAG_EXTENSIONS) malformed('tbs certificate has no extensions');
-  const all = children(expect(children(last, 'extensions')[0], TAG_SEQUENCE, 'extensions'), 'extensions');
-  const kept = all.filter((ext) => !oids.includes(toHex(expect(children(ext, 'extension')[0], TAG_OID, 'extension id').content)));
+  const all = derChildren(derExpect(derChildren(last, 'extensions')[0], TAG_SEQUENCE, 'extensions'), 'extensions');
+  const kept = all.filter((ext) => !oids.includes(toHex(derExpect(derChildren(ext, 'extension')[0], TAG_OID, 'extension id').content)));
   const head = fields.slice(0, -1).map((f) => f.raw);
-  const rebuilt = kept.length === 0 ? head : [...head, encode(TAG_EXTENSIONS, [encode(TAG_SEQUENCE, kept.map((k) => k.raw))])];
-  return encode(TAG_SEQUENCE, rebuilt);
+  const rebuilt = kept.length === 0 ? head : [...head, derEncode(TAG_EXTENSIONS, derEncode(TAG_SEQUENCE, ...kept.map((k) => k.raw)))];
+  return derEncode(TAG_SEQUENCE, ...rebuilt);
 }
 
 /** The PreCert `tbs_certificate` of a precertificate: its TBSCertificate without the poison. */

@@ -6,7 +6,7 @@
 import { constants, verify } from 'node:crypto';
 import type { EcCurve, HashName, PublicKeyInfo } from '@sigstack/crypto/keys';
 import { CAError } from './errors.js';
-import { oid, TAG_NULL, TAG_SEQUENCE, tlv } from './der.js';
+import { derEncode, derOid, TAG_NULL, TAG_SEQUENCE } from '@sigstack/crypto/der';
 
 const OID_ECDSA_SHA256 = '1.2.840.10045.4.3.2';
 const OID_ECDSA_SHA384 = '1.2.840.10045.4.3.3';
@@ -20,7 +20,7 @@ const NULL = Uint8Array.of(TAG_NULL, 0);
 
 /** DER AlgorithmIdentifier: ECDSA and Ed25519 without parameters, RSA PKCS#1 v1.5 with NULL (RFC 5758, 8410, 4055). */
 function algorithmIdentifier(dotted: string, withNull: boolean): Uint8Array {
-  return withNull ? tlv(TAG_SEQUENCE, oid(dotted), NULL) : tlv(TAG_SEQUENCE, oid(dotted));
+  return withNull ? derEncode(TAG_SEQUENCE, derOid(dotted), NULL) : derEncode(TAG_SEQUENCE, derOid(dotted));
 }
 
 const CURVE_ALGORITHM: Readonly<Record<EcCurve, string>> = { 'P-256': OID_ECDSA_SHA256, 'P-384': OID_ECDSA_SHA384, 'P-521': OID_ECDSA_SHA512 };

@@ -9,7 +9,7 @@ import { certificateDer as derOf, x509 } from '@sigstack/crypto/x509';
 import { certificateSignatureAlgorithm, certificateVerifier } from './algorithms.js';
 import type { CertifiedSigner } from '@sigstack/service-kit';
 import { checkCAChain } from './chain-check.js';
-import { decode, sequence } from './der.js';
+import { derDecode, derSequence } from '@sigstack/crypto/der';
 import { CAError } from './errors.js';
 import { CT_POISON, sctListExtension } from './leaf-extensions.js';
 import { certificateDer, LeafTemplate, type IssuerProfile, type LeafIdentity } from './leaf-template.js';
@@ -56,7 +56,7 @@ export class CertificateAuthority {
     this.chain = Object.freeze(signer.chain.map((c) => derOf(c)));
     const issuing = this.chain[0] as Uint8Array;
     // TBSCertificate: [0] version, serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, …
-    const tbs = sequence(sequence(decode(issuing, 'ca certificate'), 3, 3, 'ca certificate')[0], 7, 10, 'ca tbs certificate');
+    const tbs = derSequence(derSequence(derDecode(issuing, 'ca certificate'), 3, 'ca certificate')[0], [7, 10], 'ca tbs certificate');
     const subject = (tbs[5] as { raw: Uint8Array }).raw;
     const spki = (tbs[6] as { raw: Uint8Array }).raw;
     this.issuerKeyHash = new Uint8Array(createHash('sha256').update(spki).digest());

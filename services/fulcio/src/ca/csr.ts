@@ -11,20 +11,7 @@
 import { ecdsaDerToRaw, parsePublicKey, pemDecode, verifySignature, type EcCurve, type HashName, type PemBlock, type PublicKeyInfo } from '@sigstack/crypto/keys';
 import { isSigstackError } from '@sigstack/crypto/errors';
 import { csrSignatureHash } from './algorithms.js';
-import {
-  bitStringBytes,
-  check,
-  children,
-  expect,
-  oidText,
-  sequence,
-  TAG_INTEGER,
-  TAG_OCTET_STRING,
-  TAG_OID,
-  TAG_SEQUENCE,
-  TAG_SET,
-  type DerElement,
-} from './der.js';
+import { derBitStringBytes, derCheck, derChildren, type DerElement, derExpect, derOidText, derSequence, TAG_INTEGER, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE, TAG_SET } from '@sigstack/crypto/der';
 import { CAError } from './errors.js';
 
 /** Largest accepted CSR, in PEM characters. A CSR for an RSA-4096 key is about 1.7 KB of PEM. */
@@ -77,17 +64,17 @@ export function parseCertificateRequest(input: string | Uint8Array): Certificate
   let signature: Uint8Array;
   try {
     // Strict DER over the whole request, depth-bounded (the ~55 KB nested-SEQUENCE crash must fail here).
-    const root = check(block.der, MAX_CSR_DEPTH, 'certificate request');
-    const [infoElement, algorithmElement, signatureElement] = sequence(root, 3, 3, 'certificate request');
+    const root = derCheck(block.der, MAX_CSR_DEPTH, 'certificate request');
+    const [infoElement, algorithmElement, signatureElement] = derSequence(root, 3, 'certificate request');
     info = infoElement as DerElement;
-    const [version, subject, key, attributes] = sequence(info, 4, 4, 'certification request info');
-    const versionBytes = expect(version, TAG_INTEGER, 'certificate request version').content;
+    const [version, subject, key, attributes] = derSequence(info, 4, 'certification request info');
+    const versionBytes = derExpect(version, TAG_INTEGER, 'certificate request version').content;
     if (versionBytes.length !== 1 || versionBytes[0] !== 0) throw malformed('certificate request version is not 1 (0)');
     checkName(subject as DerElement);
-    spki = expect(key, TAG_SEQUENCE, 'subject public key info');
+    spki = derExpect(key, TAG_SEQUENCE, 'subject public key info');
     checkAttributes(attributes as DerElement);
-    algorithm = sequence(algorithmElement, 1, 2, 'signature algorithm');
-    signature = bitStringBytes(signatureElement, 'certificate request signature');
+    algorithm = derSequence(algorithmElement, [1, 2], 'signature algorithm');
+    signature = derBitStringBytes(signatureElement, 'certificate request signature');
   } catch (err) {
     if (err instanceof CAError) throw err;
     throw malformed('the certificate request does not parse', err);
@@ -103,7 +90,7 @@ export function parseCertificateRequest(input: string | Uint8Array): Certificate
   }
   let algorithmOid: string;
   try {
-    algorithmOid = oidText(algorithm[0], 'signature algorithm');
+    algorithmOid = derOidText(algorithm[0], 'signature algorithm');
   } catch (err) {
     throw malformed('the certificate request signature algorithm does not parse', err);
   }
@@ -149,10 +136,10 @@ function isUtf8(bytes: Uint8Array): boolean {
 
 /** `Name ::= SEQUENCE OF SET OF SEQUENCE { type OID, value ANY }`, string values checked like Go does. */
 function checkName(name: DerElement): void {
-  for (const rdn of children(expect(name, TAG_SEQUENCE, 'subject'), 'subject')) {
-    for (const atv of children(expect(rdn, TAG_SET, 'subject relative name'), 'subject relative name')) {
-      const [type, value] = sequence(atv, 2, 2, 'subject attribute');
-      oidText(type, 'subject attribute type');
+  for (const rdn of derChildren(derExpect(name, TAG_SEQUENCE, 'subject'), 'subject')) {
+    for (const atv of derChildren(derExpect(rdn, TAG_SET, 'subject relative name'), 'subject relative name')) {
+      const [type, value] = derSequence(atv, 2, 'subject attribute');
+      derOidText(type, 'subject attribute type');
       const rule = STRING_RULES[(value as DerElement).tag];
       if (rule !== undefined && !rule.valid((value as DerElement).content)) throw malformed(`subject attribute value is not a valid ${rule.name}`);
     }
@@ -164,16 +151,16 @@ function checkName(name: DerElement): void {
  * must be `Extensions` (SEQUENCE OF { OID, BOOLEAN?, OCTET STRING }). Their contents are not read.
  */
 function checkAttributes(attributes: DerElement): void {
-  for (const attribute of children(expect(attributes, 0xa0, 'certificate request attributes'), 'certificate request attributes')) {
-    const [type, values] = sequence(attribute, 2, 2, 'certificate request attribute');
-    const isExtensionRequest = oidText(type, 'certificate request attribute type') === OID_EXTENSION_REQUEST;
-    for (const value of children(expect(values, TAG_SET, 'certificate request attribute values'), 'certificate request attribute values')) {
+  for (const attribute of derChildren(derExpect(attributes, 0xa0, 'certificate request attributes'), 'certificate request attributes')) {
+    const [type, values] = derSequence(attribute, 2, 'certificate request attribute');
+    const isExtensionRequest = derOidText(type, 'certificate request attribute type') === OID_EXTENSION_REQUEST;
+    for (const value of derChildren(derExpect(values, TAG_SET, 'certificate request attribute values'), 'certificate request attribute values')) {
       if (!isExtensionRequest) continue;
-      for (const ext of children(expect(value, TAG_SEQUENCE, 'requested extensions'), 'requested extensions')) {
-        const fields = sequence(ext, 2, 3, 'requested extension');
-        expect(fields[0], TAG_OID, 'requested extension id');
-        expect(fields[fields.length - 1], TAG_OCTET_STRING, 'requested extension value');
-        if (fields.length === 3) expect(fields[1], 0x01, 'requested extension critical flag');
+      for (const ext of derChildren(derExpect(value, TAG_SEQUENCE, 'requested extensions'), 'requested extensions')) {
+        const fields = derSequence(ext, [2, 3], 'requested extension');
+        derExpect(fields[0], TAG_OID, 'requested extension id');
+        derExpect(fields[fields.length - 1], TAG_OCTET_STRING, 'requested extension value');
+        if (fields.length === 3) derExpect(fields[1], 0x01, 'requested extension critical flag');
       }
     }
   }

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { encodeSigstoreExtension, SIGSTORE_EXTENSIONS, SigstoreOid, type SanIdentity } from '@sigstack/crypto/x509';
 import { CAError } from './errors.js';
-import { bitStringBytes, decode, oid, sequence, TAG_BOOLEAN, TAG_OCTET_STRING, TAG_SEQUENCE, TAG_UTF8_STRING, tlv } from './der.js';
+import { derBitStringBytes, derDecode, derEncode, derOid, derSequence, TAG_BOOLEAN, TAG_OCTET_STRING, TAG_SEQUENCE, TAG_UTF8_STRING } from '@sigstack/crypto/der';
 
 export const OID_KEY_USAGE = '2.5.29.15';
 export const OID_EXT_KEY_USAGE = '2.5.29.37';
@@ -24,42 +24,42 @@ const CRITICAL = Uint8Array.of(TAG_BOOLEAN, 1, 0xff);
 
 /** `Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }`; FALSE is omitted (DER). */
 export function extension(extnId: Uint8Array, critical: boolean, value: Uint8Array): Uint8Array {
-  const octets = tlv(TAG_OCTET_STRING, value);
-  return critical ? tlv(TAG_SEQUENCE, extnId, CRITICAL, octets) : tlv(TAG_SEQUENCE, extnId, octets);
+  const octets = derEncode(TAG_OCTET_STRING, value);
+  return critical ? derEncode(TAG_SEQUENCE, extnId, CRITICAL, octets) : derEncode(TAG_SEQUENCE, extnId, octets);
 }
 
 /** KeyUsage, critical: digitalSignature only (BIT STRING 07 80: bit 0 set, 7 unused bits). */
-export const KEY_USAGE = extension(oid(OID_KEY_USAGE), true, Uint8Array.of(0x03, 0x02, 0x07, 0x80));
+export const KEY_USAGE = extension(derOid(OID_KEY_USAGE), true, Uint8Array.of(0x03, 0x02, 0x07, 0x80));
 /** ExtendedKeyUsage, not critical: codeSigning only. */
-export const EXT_KEY_USAGE = extension(oid(OID_EXT_KEY_USAGE), false, tlv(TAG_SEQUENCE, oid(OID_CODE_SIGNING)));
+export const EXT_KEY_USAGE = extension(derOid(OID_EXT_KEY_USAGE), false, derEncode(TAG_SEQUENCE, derOid(OID_CODE_SIGNING)));
 /** The CT poison, critical, value ASN.1 NULL; always last in a precertificate. */
-export const CT_POISON = extension(oid(OID_CT_POISON), true, Uint8Array.of(0x05, 0x00));
+export const CT_POISON = extension(derOid(OID_CT_POISON), true, Uint8Array.of(0x05, 0x00));
 
-const SKI_OID = oid(OID_SUBJECT_KEY_ID);
-const AKI_OID = oid(OID_AUTHORITY_KEY_ID);
-const SAN_OID = oid(OID_SUBJECT_ALT_NAME);
-const SCT_LIST_OID = oid(OID_CT_SCT_LIST);
+const SKI_OID = derOid(OID_SUBJECT_KEY_ID);
+const AKI_OID = derOid(OID_AUTHORITY_KEY_ID);
+const SAN_OID = derOid(OID_SUBJECT_ALT_NAME);
+const SCT_LIST_OID = derOid(OID_CT_SCT_LIST);
 
 /**
  * RFC 5280 §4.2.1.2 method 1 (sigstore `cryptoutils.SKID`): SHA-1 of the subjectPublicKey BIT STRING
  * contents, without the unused-bits octet. Precondition: `spki` is a checked SubjectPublicKeyInfo.
  */
 export function subjectKeyId(spki: Uint8Array): Uint8Array {
-  const [, subjectPublicKey] = sequence(decode(spki, 'subject public key info'), 2, 2, 'subject public key info');
-  return new Uint8Array(createHash('sha1').update(bitStringBytes(subjectPublicKey, 'subject public key')).digest());
+  const [, subjectPublicKey] = derSequence(derDecode(spki, 'subject public key info'), 2, 'subject public key info');
+  return new Uint8Array(createHash('sha1').update(derBitStringBytes(subjectPublicKey, 'subject public key')).digest());
 }
 
 /** SubjectKeyIdentifier, not critical: OCTET STRING of the key id. */
 export function subjectKeyIdExtension(keyId: Uint8Array): Uint8Array {
-  return extension(SKI_OID, false, tlv(TAG_OCTET_STRING, keyId));
+  return extension(SKI_OID, false, derEncode(TAG_OCTET_STRING, keyId));
 }
 
 /** AuthorityKeyIdentifier, not critical: `SEQUENCE { [0] IMPLICIT keyIdentifier }` (no issuer/serial, as Go writes it). */
 export function authorityKeyIdExtension(issuerKeyId: Uint8Array): Uint8Array {
-  return extension(AKI_OID, false, tlv(TAG_SEQUENCE, tlv(0x80, issuerKeyId)));
+  return extension(AKI_OID, false, derEncode(TAG_SEQUENCE, derEncode(0x80, issuerKeyId)));
 }
 
-const OTHER_NAME_TYPE_ID = oid(SigstoreOid.otherNameSan);
+const OTHER_NAME_TYPE_ID = derOid(SigstoreOid.otherNameSan);
 /** Visible ASCII without spaces: what an rfc822Name or URI SAN may hold (IA5String, no controls). */
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 /** A lone surrogate (in `u` mode, paired surrogates form one code point and do not match). */
@@ -84,17 +84,17 @@ export function subjectAltNameExtension(identity: SanIdentity): Uint8Array {
   let name: Uint8Array;
   if (type === 'email' || type === 'uri') {
     if (!VISIBLE_ASCII.test(value)) throw badIdentity(`${type} san value must be visible ascii`);
-    name = tlv(type === 'email' ? 0x81 : 0x86, Buffer.from(value, 'latin1'));
+    name = derEncode(type === 'email' ? 0x81 : 0x86, Buffer.from(value, 'latin1'));
   } else if (type === 'username') {
     if (LONE_SURROGATE.test(value)) throw badIdentity('username san value is not well-formed unicode');
-    name = tlv(0xa0, OTHER_NAME_TYPE_ID, tlv(0xa0, tlv(TAG_UTF8_STRING, Buffer.from(value, 'utf8'))));
+    name = derEncode(0xa0, OTHER_NAME_TYPE_ID, derEncode(0xa0, derEncode(TAG_UTF8_STRING, Buffer.from(value, 'utf8'))));
   } else {
     throw badIdentity(`san type ${JSON.stringify(String(type))} is not email, uri or username`);
   }
-  return extension(SAN_OID, true, tlv(TAG_SEQUENCE, name));
+  return extension(SAN_OID, true, derEncode(TAG_SEQUENCE, name));
 }
 
-const SIGSTORE_OIDS: ReadonlyMap<string, Uint8Array> = new Map(SIGSTORE_EXTENSIONS.map((e) => [e.oid, oid(e.oid)]));
+const SIGSTORE_OIDS: ReadonlyMap<string, Uint8Array> = new Map(SIGSTORE_EXTENSIONS.map((e) => [e.oid, derOid(e.oid)]));
 
 /**
  * The Sigstore extensions for `values` (OID → value), non-critical, in Fulcio's order (.1–.6,
@@ -129,6 +129,6 @@ export function sigstoreExtensions(values: Readonly<Record<string, string | unde
  * `SignedCertificateTimestampList` (RFC 6962 §3.3). Precondition: `tlsList` comes from `encodeSctList`.
  */
 export function sctListExtension(tlsList: Uint8Array): Uint8Array {
-  return extension(SCT_LIST_OID, false, tlv(TAG_OCTET_STRING, tlsList));
+  return extension(SCT_LIST_OID, false, derEncode(TAG_OCTET_STRING, tlsList));
 }
 

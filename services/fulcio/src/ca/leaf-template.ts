@@ -14,7 +14,8 @@
  */
 import type { PublicKeyInfo } from '@sigstack/crypto/keys';
 import type { SanIdentity } from '@sigstack/crypto/x509';
-import { TAG_BIT_STRING, TAG_SEQUENCE, time, tlv, unsignedInteger } from './der.js';
+import { derEncode, TAG_BIT_STRING, TAG_SEQUENCE } from '@sigstack/crypto/der';
+import { time, unsignedInteger } from './der.js';
 import {
   authorityKeyIdExtension,
   EXT_KEY_USAGE,
@@ -92,7 +93,7 @@ export class LeafTemplate {
       unsignedInteger(serial),
       issuer.signatureAlgorithm,
       issuer.subject,
-      tlv(TAG_SEQUENCE, time(notBefore), time(notAfter)),
+      derEncode(TAG_SEQUENCE, time(notBefore), time(notAfter)),
       EMPTY_NAME,
       publicKey.spki,
     ]);
@@ -104,14 +105,14 @@ export class LeafTemplate {
    * the CT log signs (RFC 6962 §3.2: the precertificate's TBS with the poison removed).
    */
   tbs(last?: Uint8Array): Uint8Array {
-    const extensions = last === undefined ? tlv(TAG_SEQUENCE, this.#extensions) : tlv(TAG_SEQUENCE, this.#extensions, last);
-    return tlv(TAG_SEQUENCE, this.#head, tlv(0xa3, extensions));
+    const extensions = last === undefined ? derEncode(TAG_SEQUENCE, this.#extensions) : derEncode(TAG_SEQUENCE, this.#extensions, last);
+    return derEncode(TAG_SEQUENCE, this.#head, derEncode(0xa3, extensions));
   }
 }
 
 /** `Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING }`. */
 export function certificateDer(tbs: Uint8Array, signatureAlgorithm: Uint8Array, signature: Uint8Array): Uint8Array {
-  return tlv(TAG_SEQUENCE, tbs, signatureAlgorithm, tlv(TAG_BIT_STRING, Uint8Array.of(0), signature));
+  return derEncode(TAG_SEQUENCE, tbs, signatureAlgorithm, derEncode(TAG_BIT_STRING, Uint8Array.of(0), signature));
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {

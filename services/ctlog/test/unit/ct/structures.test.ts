@@ -20,7 +20,7 @@ import {
 import type { Sct, TimestampedEntry } from '../../../src/ct/structures.js';
 import { TlsReader } from '../../../src/ct/tls.js';
 import { OID, parseCertificateInfo, poisonOf } from '../../../src/x509/certificate.js';
-import { decode } from '../../../src/x509/der.js';
+import { derDecode } from '@sigstack/crypto/der';
 import { finalCertTbs, precertTbs } from '../../../src/x509/precert.js';
 import { CT_GO, FULCIO, GET_ENTRIES, PILOT_STH, SIG_TEST } from '../../fixtures/vectors.js';
 import { b64, derOf, hex } from '../../helpers.js';
@@ -93,7 +93,7 @@ t.test('a Fulcio certificate\'s embedded SCT verifies over the PreCert rebuilt f
   const intermediate = parseCertificateInfo(derOf(FULCIO.intermediatePem));
   const ext = leaf.extensions.find((e) => e.oid === OID.ctSctList)!;
   t.notOk(ext.critical);
-  const list = decode(ext.value, 'sct list octet string');
+  const list = derDecode(ext.value, 'sct list octet string');
   t.equal(list.tag, 0x04, 'extnValue holds an OCTET STRING');
   const serialized = parseSctList(list.content);
   t.equal(serialized.length, 1);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { toHex } from '@sigstack/crypto/encoding';
 import { subjectAltNames, x509 } from '@sigstack/crypto/x509';
 import { parseCertificateRequest } from '../../../src/ca/csr.js';
-import { children, decode, oid, tlv } from '../../../src/ca/der.js';
+import { derChildren, derDecode, derEncode, derOid } from '@sigstack/crypto/der';
 import { EMAIL_IDENTITY, makeCA, newKey } from './helpers.js';
 import {
   csrPem,
@@ -132,15 +132,15 @@ t.test('B.17 in a CSR: malformed requests are refused with ERR_CSR_MALFORMED, wi
     'non-minimal length': csrPem(Uint8Array.from([0x30, 0x82, 0x00, good[1] as number, ...good.subarray(2)])),
     'version 1': csrPem(makeCsr({ key: privateKey, algorithm: ECDSA_SHA256, hash: 'sha256', version: 1 })),
     'no attributes field': csrPem(makeCsr({ key: privateKey, algorithm: ECDSA_SHA256, hash: 'sha256', attributes: null })),
-    'attributes that are not attributes': csrPem(makeCsr({ key: privateKey, algorithm: ECDSA_SHA256, hash: 'sha256', attributes: tlv(0xa0, tlv(0x02, Uint8Array.of(1))) })),
-    'an extension request that is not extensions': csrPem(makeCsr({ key: privateKey, algorithm: ECDSA_SHA256, hash: 'sha256', attributes: tlv(0xa0, tlv(0x30, oid('1.2.840.113549.1.9.14'), tlv(0x31, tlv(0x30, tlv(0x30, oid('2.5.29.17')))))) })),
+    'attributes that are not attributes': csrPem(makeCsr({ key: privateKey, algorithm: ECDSA_SHA256, hash: 'sha256', attributes: derEncode(0xa0, derEncode(0x02, Uint8Array.of(1))) })),
+    'an extension request that is not extensions': csrPem(makeCsr({ key: privateKey, algorithm: ECDSA_SHA256, hash: 'sha256', attributes: derEncode(0xa0, derEncode(0x30, derOid('1.2.840.113549.1.9.14'), derEncode(0x31, derEncode(0x30, derEncode(0x30, derOid('2.5.29.17')))))) })),
     'a non-ASCII IA5String emailAddress (sigstore-python#1507)': csrPem(makeCsr({ key: privateKey, algorithm: ECDSA_SHA256, hash: 'sha256', subject: name('1.2.840.113549.1.9.1', 0x16, Buffer.from('jöhn@example.com')) })),
     'a PrintableString with an @': csrPem(makeCsr({ key: privateKey, algorithm: ECDSA_SHA256, hash: 'sha256', subject: name('2.5.4.3', 0x13, Buffer.from('a@b')) })),
     'an invalid UTF8String': csrPem(makeCsr({ key: privateKey, algorithm: ECDSA_SHA256, hash: 'sha256', subject: name('2.5.4.3', 0x0c, Uint8Array.of(0xc3, 0x28)) })),
     'an odd BMPString': csrPem(makeCsr({ key: privateKey, algorithm: ECDSA_SHA256, hash: 'sha256', subject: name('2.5.4.3', 0x1e, Uint8Array.of(0, 0x41, 0)) })),
-    'a subject that is not a Name': csrPem(makeCsr({ key: privateKey, algorithm: ECDSA_SHA256, hash: 'sha256', subject: tlv(0x30, tlv(0x30, Uint8Array.of())) })),
+    'a subject that is not a Name': csrPem(makeCsr({ key: privateKey, algorithm: ECDSA_SHA256, hash: 'sha256', subject: derEncode(0x30, derEncode(0x30, Uint8Array.of())) })),
     'an off-curve key': csrPem(makeCsr({ key: privateKey, spki: offCurve, algorithm: ECDSA_SHA256, hash: 'sha256' })),
-    'a signature algorithm without an OID': csrPem(Uint8Array.from(tlv(0x30, ...splitCsr(good, tlv(0x30, tlv(0x05, Uint8Array.of())))))),
+    'a signature algorithm without an OID': csrPem(Uint8Array.from(derEncode(0x30, ...splitCsr(good, derEncode(0x30, derEncode(0x05, Uint8Array.of())))))),
     '~40 KB of nested SEQUENCEs': csrPem(nestedSequences(40_000)),
     '~55 KB of nested SEQUENCEs (over the size bound)': csrPem(nestedSequences(55_000)),
     'not a string or bytes': 42 as unknown as string,
@@ -150,6 +150,6 @@ t.test('B.17 in a CSR: malformed requests are refused with ERR_CSR_MALFORMED, wi
 
 /** The CSR's info and signature with `algorithm` in between: the three children of a new CertificationRequest. */
 function splitCsr(der: Uint8Array, algorithm: Uint8Array): Uint8Array[] {
-  const [info, , signature] = children(decode(der, 'csr'), 'csr');
+  const [info, , signature] = derChildren(derDecode(der, 'csr'), 'csr');
   return [(info as { raw: Uint8Array }).raw, algorithm, (signature as { raw: Uint8Array }).raw];
 }

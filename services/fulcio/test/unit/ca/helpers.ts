@@ -9,7 +9,7 @@ import { toHex } from '@sigstack/crypto/encoding';
 import { localSigner, type CertifiedSigner } from '@sigstack/service-kit';
 import { generateCAChain, type CACurve } from './ca-chain.js';
 import { CertificateAuthority } from '../../../src/ca/certificate-authority.js';
-import { children, decode } from '../../../src/ca/der.js';
+import { derChildren, derDecode } from '@sigstack/crypto/der';
 import { OID_CODE_SIGNING, OID_CT_POISON } from '../../../src/ca/leaf-extensions.js';
 import type { LeafIdentity, LeafTemplate } from '../../../src/ca/leaf-template.js';
 
@@ -86,7 +86,7 @@ export function newKey(type: 'P-256' | 'P-384' | 'P-521' | 'ed25519' | 'rsa2048'
 
 /** The TBSCertificate DER of a certificate DER. */
 export function tbsOf(cert: Uint8Array): Uint8Array {
-  return new Uint8Array((children(decode(cert, 'certificate'), 'certificate')[0] as { raw: Uint8Array }).raw);
+  return new Uint8Array((derChildren(derDecode(cert, 'certificate'), 'certificate')[0] as { raw: Uint8Array }).raw);
 }
 
 /** The leaf built by @peculiar/x509's generic generator from the same inputs: the slow reference. */
@@ -117,7 +117,7 @@ export async function referenceCertificate(t: TestCA, leaf: LeafTemplate, last: 
 }
 
 function subjectPublicKeyBits(spki: Uint8Array): Uint8Array {
-  const bitString = children(decode(spki, 'spki'), 'spki')[1] as { content: Uint8Array };
+  const bitString = derChildren(derDecode(spki, 'spki'), 'spki')[1] as { content: Uint8Array };
   return bitString.content.subarray(1);
 }
 

@@ -1,7 +1,8 @@
 /** Hostile and synthetic inputs for the request-form tests (security.md B.13–18). */
 import { constants, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import { pemEncode } from '@sigstack/crypto/keys';
-import { oid, tlv, unsignedInteger } from '../../../src/ca/der.js';
+import { derEncode, derOid } from '@sigstack/crypto/der';
+import { unsignedInteger } from '../../../src/ca/der.js';
 
 /** DER of SEQUENCEs nested until the whole is at least `bytes` long (the certificate-transparency-go crash input). */
 export function nestedSequences(bytes: number): Uint8Array {
@@ -21,8 +22,8 @@ export function syntheticRsaSpki(bits: number, exponent = 65537n): Uint8Array {
   const hex = modulus.toString(16);
   const n = Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex');
   const e = Buffer.from(exponent.toString(16).padStart(exponent.toString(16).length + (exponent.toString(16).length % 2), '0'), 'hex');
-  const rsaKey = tlv(0x30, unsignedInteger(n), unsignedInteger(e));
-  return tlv(0x30, tlv(0x30, oid('1.2.840.113549.1.1.1'), Uint8Array.of(5, 0)), tlv(0x03, Uint8Array.of(0), rsaKey));
+  const rsaKey = derEncode(0x30, unsignedInteger(n), unsignedInteger(e));
+  return derEncode(0x30, derEncode(0x30, derOid('1.2.840.113549.1.1.1'), Uint8Array.of(5, 0)), derEncode(0x03, Uint8Array.of(0), rsaKey));
 }
 
 export const ECDSA_SHA256 = '1.2.840.10045.4.3.2';
@@ -53,20 +54,20 @@ export interface CsrOptions {
   readonly pss?: boolean;
 }
 
-export const MALLORY_SAN = tlv(0x30, tlv(0x30, oid('2.5.29.17'), tlv(0x04, tlv(0x30, tlv(0x81, Buffer.from('mallory@evil.example'))))));
+export const MALLORY_SAN = derEncode(0x30, derEncode(0x30, derOid('2.5.29.17'), derEncode(0x04, derEncode(0x30, derEncode(0x81, Buffer.from('mallory@evil.example'))))));
 
 /** `Name` with one attribute of `tag` (0x13 PrintableString, 0x16 IA5String, 0x0c UTF8String …). */
 export function name(type: string, tag: number, value: Uint8Array): Uint8Array {
-  return tlv(0x30, tlv(0x31, tlv(0x30, oid(type), tlv(tag, value))));
+  return derEncode(0x30, derEncode(0x31, derEncode(0x30, derOid(type), derEncode(tag, value))));
 }
 
 /** A PKCS#10 request built by hand, so that each field can be made wrong. */
 export function makeCsr(options: CsrOptions): Uint8Array {
   const spki = options.spki ?? new Uint8Array(createPublicKey(options.key).export({ type: 'spki', format: 'der' }));
-  const attributes = options.attributes === null ? new Uint8Array(0) : (options.attributes ?? tlv(0xa0, tlv(0x30, oid('1.2.840.113549.1.9.14'), tlv(0x31, MALLORY_SAN))));
-  const info = tlv(
+  const attributes = options.attributes === null ? new Uint8Array(0) : (options.attributes ?? derEncode(0xa0, derEncode(0x30, derOid('1.2.840.113549.1.9.14'), derEncode(0x31, MALLORY_SAN))));
+  const info = derEncode(
     0x30,
-    tlv(0x02, Uint8Array.of(options.version ?? 0)),
+    derEncode(0x02, Uint8Array.of(options.version ?? 0)),
     options.subject ?? name('2.5.4.3', 0x0c, Buffer.from('ignored subject')),
     spki,
     attributes,
@@ -78,8 +79,8 @@ export function makeCsr(options: CsrOptions): Uint8Array {
       : options.key;
   let signature: Uint8Array = new Uint8Array(sign(options.hash, info, signOptions));
   if (options.tamper) signature = options.tamper(signature);
-  const algorithm = options.params ? tlv(0x30, oid(options.algorithm), options.params) : tlv(0x30, oid(options.algorithm));
-  return tlv(0x30, info, algorithm, tlv(0x03, Uint8Array.of(0), signature));
+  const algorithm = options.params ? derEncode(0x30, derOid(options.algorithm), options.params) : derEncode(0x30, derOid(options.algorithm));
+  return derEncode(0x30, info, algorithm, derEncode(0x03, Uint8Array.of(0), signature));
 }
 
 export function csrPem(der: Uint8Array, label = 'CERTIFICATE REQUEST'): string {

@@ -2,7 +2,8 @@ import t from 'tap';
 import { createHash, X509Certificate as NodeCertificate } from 'node:crypto';
 import { toHex } from '@sigstack/crypto/encoding';
 import { decodeSigstoreExtension, sigstoreExtensions, subjectAltNameExtension as cryptoSan, subjectAltNames, x509 } from '@sigstack/crypto/x509';
-import { children, decode, time } from '../../../src/ca/der.js';
+import { derChildren, derDecode } from '@sigstack/crypto/der';
+import { time } from '../../../src/ca/der.js';
 import { CT_POISON, subjectAltNameExtension } from '../../../src/ca/leaf-extensions.js';
 import { CertificateAuthority } from '../../../src/ca/certificate-authority.js';
 import type { LeafIdentity } from '../../../src/ca/leaf-template.js';
@@ -22,7 +23,7 @@ t.test('the fast TBS equals the one @peculiar/x509 builds from the same inputs',
       const plain = await referenceCertificate(ca, leaf, 'none');
       t.same(toHex(leaf.tbs()), toHex(tbsOf(plain)), `${name} identity, ${keyType} subject key, without poison`);
       // Certificate.signatureAlgorithm equals the reference's too.
-      const algorithmOf = (der: Uint8Array) => toHex((children(decode(der, 'c'), 'c')[1] as { raw: Uint8Array }).raw);
+      const algorithmOf = (der: Uint8Array) => toHex((derChildren(derDecode(der, 'c'), 'c')[1] as { raw: Uint8Array }).raw);
       t.equal(algorithmOf(precert), algorithmOf(reference));
     }
   }
@@ -41,7 +42,7 @@ t.test('every CA key type signs with its own algorithm, byte-identical to the re
     const precert = await ca.ca.buildPrecertificate(leaf);
     t.equal(toHex(tbsOf(precert)), toHex(tbsOf(await referenceCertificate(ca, leaf, 'poison'))), `${c.name}: tbs`);
     t.ok(new NodeCertificate(precert).verify(new NodeCertificate(ca.ca.chain[0] as Uint8Array).publicKey), `${c.name}: signature verifies`);
-    const sigAlg = children(decode(precert, 'c'), 'c')[1] as { raw: Uint8Array };
+    const sigAlg = derChildren(derDecode(precert, 'c'), 'c')[1] as { raw: Uint8Array };
     t.equal(toHex(sigAlg.raw).includes(oidHex(c.alg)), true, `${c.name}: algorithm ${c.alg}`);
     if (c.alg.startsWith('1.2.840.113549')) t.equal(toHex(sigAlg.raw).endsWith('0500'), true, 'rsa parameters are NULL');
   }
@@ -81,7 +82,7 @@ t.test('the leaf has the upstream profile, field by field', async (t) => {
   t.equal(cert.getExtension(x509.BasicConstraintsExtension), null, 'no basic constraints');
   t.equal(cert.getExtension(x509.KeyUsagesExtension)?.usages, x509.KeyUsageFlags.digitalSignature, 'key usage digitalSignature only');
   t.same(cert.getExtension(x509.ExtendedKeyUsageExtension)?.usages, ['1.3.6.1.5.5.7.3.3'], 'ext key usage codeSigning only');
-  const bits = (children(decode(key.info.spki, 'spki'), 'spki')[1] as { content: Uint8Array }).content.subarray(1);
+  const bits = (derChildren(derDecode(key.info.spki, 'spki'), 'spki')[1] as { content: Uint8Array }).content.subarray(1);
   t.equal(cert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId, createHash('sha1').update(bits).digest('hex'), 'SKI = SHA-1 of the key bits');
   t.equal(cert.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId, issuing.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId, 'AKI = CA SKI');
   t.same(subjectAltNames(cert).emails, ['alice@example.com'], 'SAN rfc822Name');

@@ -4,7 +4,7 @@ import { toHex } from '@sigstack/crypto/encoding';
 import { ecdsaDerToRaw } from '@sigstack/crypto/keys';
 import { x509 } from '@sigstack/crypto/x509';
 import { CertificateAuthority } from '../../../src/ca/certificate-authority.js';
-import { children, decode, tlv, type DerElement } from '../../../src/ca/der.js';
+import { derChildren, derDecode, type DerElement, derEncode } from '@sigstack/crypto/der';
 import { SigstackError } from '@sigstack/crypto/errors';
 import { OID_CT_POISON, OID_CT_SCT_LIST } from '../../../src/ca/leaf-extensions.js';
 import { encodeSctList, serializeSct, type SctFields } from '../../../src/ca/sct.js';
@@ -20,11 +20,11 @@ const FIELDS: SctFields = {
 
 /** The TBS with its last extension removed, and that extension: what a CT log or verifier does. */
 function splitLastExtension(tbs: Uint8Array): { without: Uint8Array; last: Uint8Array } {
-  const fields = children(decode(tbs, 'tbs'), 'tbs');
+  const fields = derChildren(derDecode(tbs, 'tbs'), 'tbs');
   const wrapper = fields[fields.length - 1] as DerElement;
-  const extensions = children(children(wrapper, 'extensions')[0] as DerElement, 'extensions');
+  const extensions = derChildren(derChildren(wrapper, 'extensions')[0] as DerElement, 'extensions');
   const last = (extensions.pop() as DerElement).raw;
-  const rebuilt = tlv(0x30, ...fields.slice(0, -1).map((f) => f.raw), tlv(0xa3, tlv(0x30, ...extensions.map((e) => e.raw))));
+  const rebuilt = derEncode(0x30, ...fields.slice(0, -1).map((f) => f.raw), derEncode(0xa3, derEncode(0x30, ...extensions.map((e) => e.raw))));
   return { without: rebuilt, last: new Uint8Array(last) };
 }
 
@@ -43,7 +43,7 @@ t.test('the final TBS is the precertificate TBS with the poison replaced by the 
   t.equal(sctExtension.type, OID_CT_SCT_LIST);
   t.equal(sctExtension.critical, false);
   // extnValue = OCTET STRING { u16 list length ‖ u16 sct length ‖ sct }.
-  const octets = decode(new Uint8Array(sctExtension.value), 'sct list');
+  const octets = derDecode(new Uint8Array(sctExtension.value), 'sct list');
   t.equal(octets.tag, 0x04);
   t.equal(toHex(octets.content), toHex(Uint8Array.from([0, sct.length + 2, 0, sct.length, ...sct])));
 });
@@ -71,7 +71,7 @@ t.test('several SCTs are embedded in order', async (t) => {
   const a = serializeSct(FIELDS);
   const b = serializeSct({ ...FIELDS, timestamp: 5n, extensions: Uint8Array.of(1, 2) });
   const fin = new x509.X509Certificate(Uint8Array.from(await ca.buildFinalCertificate(leaf, [a, b])));
-  const list = decode(new Uint8Array((fin.getExtension(OID_CT_SCT_LIST) as x509.Extension).value), 'sct list').content;
+  const list = derDecode(new Uint8Array((fin.getExtension(OID_CT_SCT_LIST) as x509.Extension).value), 'sct list').content;
   t.equal(toHex(list), toHex(encodeSctList([a, b])));
   t.equal(toHex(list), toHex(Uint8Array.from([0, a.length + b.length + 4, 0, a.length, ...a, 0, b.length, ...b])));
 });
