@@ -1,4 +1,4 @@
-export type { LogStorage, StoredEntry, NewEntry, TileData, StoredCheckpoint, Batch, LogIdentity } from './storage.js';
+export type { LogStorage, StoredEntry, NewEntry, StoredExtraData, ImportedExtraData, TileData, StoredCheckpoint, Batch, LogIdentity } from './storage.js';
 export { SqliteStorage } from './sqlite/sqlite-storage.js';
 export type { SqliteStorageOptions } from './sqlite/sqlite-storage.js';
 export { createStorage, STORAGE_BACKENDS } from './storage-registry.js';

@@ -2,7 +2,7 @@ import { hashLeaf, inclusionNodes, consistencyNodes, rehash, verifyInclusion } f
 import type { ProofNodes } from '@sigstack/crypto/merkle';
 import { bytesEqual, toHex } from '@sigstack/crypto/encoding';
 import { isSigstackError } from '@sigstack/crypto/errors';
-import type { LogStorage, StoredCheckpoint, StoredEntry } from './storage.js';
+import type { LogStorage, StoredCheckpoint, StoredEntry, StoredExtraData } from './storage.js';
 import type { CheckpointSigner } from './checkpoint-signer.js';
 import { CheckpointFile } from './checkpoint-file.js';
 import { DuplicateEntryError, LogError, PushbackError } from './errors.js';
@@ -47,12 +47,22 @@ export type Appended = {
   proof: Uint8Array[];
 };
 
-export type NewLogEntry = { body: Uint8Array; searchKeys?: readonly string[] };
+export type NewLogEntry = {
+  body: Uint8Array;
+  searchKeys?: readonly string[];
+  /**
+   * Bytes kept with the entry but not hashed into the tree (RFC 6962 `extra_data`), committed in
+   * the entry's own transaction: once `add` resolves both are durable, and after a failure or a
+   * crash neither is visible. Read back with `extraData`. A duplicate add keeps the first bytes.
+   */
+  extraData?: Uint8Array;
+};
 
 type Waiter = {
   body: Uint8Array;
   leafHash: Uint8Array;
   searchKeys: readonly string[];
+  extraData: Uint8Array | undefined;
   resolve: (a: Appended) => void;
   reject: (err: unknown) => void;
 };
@@ -208,7 +218,7 @@ export class Log {
     if (this.#pending >= this.#opts.maxPending) throw new PushbackError(this.#pending);
 
     const appended = new Promise<Appended>((resolve, reject) => {
-      this.#queue.push({ body: entry.body, leafHash, searchKeys: entry.searchKeys ?? [], resolve, reject });
+      this.#queue.push({ body: entry.body, leafHash, searchKeys: entry.searchKeys ?? [], extraData: entry.extraData, resolve, reject });
     });
     this.#pending++;
     this.#inFlight.set(key, appended);
@@ -256,7 +266,9 @@ export class Log {
     const entries = batch.map((w) => {
       const index = next.size;
       next.append(w.leafHash);
-      return { index, leafHash: w.leafHash, body: w.body, integratedTime, searchKeys: w.searchKeys };
+      return w.extraData === undefined
+        ? { index, leafHash: w.leafHash, body: w.body, integratedTime, searchKeys: w.searchKeys }
+        : { index, leafHash: w.leafHash, body: w.body, integratedTime, searchKeys: w.searchKeys, extraData: w.extraData };
     });
     let checkpoint: StoredCheckpoint;
     try {
@@ -335,6 +347,16 @@ export class Log {
   async getEntry(index: number): Promise<StoredEntry | undefined> {
     if (!Number.isSafeInteger(index) || index < 0 || index >= this.#tree.size) return undefined;
     return this.#storage.getEntry(index);
+  }
+
+  /**
+   * Extra data of the entries in [start, start + count) of the latest tree that have some, in index
+   * order (entries added without extra data are absent).
+   */
+  async extraData(start: number, count: number): Promise<StoredExtraData[]> {
+    const end = Math.min(start + count, this.#tree.size);
+    if (!Number.isSafeInteger(start) || start < 0 || end <= start) return [];
+    return this.#storage.getExtraData(start, end - start);
   }
 
   async findByLeafHash(leafHash: Uint8Array): Promise<StoredEntry | undefined> {

@@ -239,6 +239,8 @@ t.test('a failed commit rejects its batch and leaves the log usable', async (t) 
     findByLeafHash: (h) => storage.findByLeafHash(h),
     getEntry: (i) => storage.getEntry(i),
     getEntries: (s, c) => storage.getEntries(s, c),
+    getExtraData: (s, c) => storage.getExtraData(s, c),
+    importExtraData: (r) => storage.importExtraData(r),
     getTile: (l, i) => storage.getTile(l, i),
     getCheckpoint: (s) => storage.getCheckpoint(s),
     search: (k, m, l) => storage.search(k, m, l),

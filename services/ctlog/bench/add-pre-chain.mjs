@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // add-pre-chain SCTs/s over HTTP with p50/p99 latency, as Fulcio drives the CT log: a Fulcio-like
 // precertificate (P-256, 10 minutes, code signing, SAN, poison) with its intermediate and root.
-// Each 200 is an entry fsynced by the log engine (SQLite WAL, synchronous=FULL), with its chain
-// fsynced in the chain database before it, and a freshly signed SCT.
+// Each 200 is an entry fsynced by the log engine (SQLite WAL, synchronous=FULL) with its chain in
+// the same transaction, and a freshly signed SCT.
 // Usage: npm run bench -w services/ctlog   (after npm run build)   env: ENTRIES, CONCURRENCY, ROUNDS
 import 'reflect-metadata';
 import { createPrivateKey, randomBytes, sign, webcrypto } from 'node:crypto';

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Batch, LogIdentity, LogStorage, StoredCheckpoint, StoredEntry } from '../storage.js';
+import type { Batch, ImportedExtraData, LogIdentity, LogStorage, StoredCheckpoint, StoredEntry, StoredExtraData } from '../storage.js';
 import { LogError } from '../errors.js';
 
 export type SqliteStorageOptions = {
@@ -19,6 +19,12 @@ CREATE TABLE IF NOT EXISTS entries (
   integrated_time INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS entries_leaf_hash ON entries (leaf_hash);
+-- Extra data in its own table, written in the entry's transaction: entries without any (Rekor's)
+-- cost no byte and no write here, and reading entries never reads it.
+CREATE TABLE IF NOT EXISTS extra_data (
+  idx  INTEGER PRIMARY KEY,
+  data BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS search (
   key TEXT NOT NULL,
   idx INTEGER NOT NULL,
@@ -52,6 +58,10 @@ function prepareStatements(db: Database.Database) {
     getCheckpoint: db.prepare('SELECT size, root, note FROM checkpoints WHERE size = ?'),
     putCheckpoint: db.prepare('INSERT INTO checkpoints (size, root, note) VALUES (?, ?, ?)'),
     putEntry: db.prepare('INSERT INTO entries (idx, leaf_hash, body, integrated_time) VALUES (?, ?, ?, ?)'),
+    putExtra: db.prepare('INSERT INTO extra_data (idx, data) VALUES (?, ?)'),
+    importExtra: db.prepare('INSERT OR IGNORE INTO extra_data (idx, data) VALUES (?, ?)'),
+    getExtra: db.prepare('SELECT idx, data FROM extra_data WHERE idx >= ? AND idx < ? ORDER BY idx'),
+    leafHashAt: db.prepare('SELECT leaf_hash FROM entries WHERE idx = ?'),
     putSearch: db.prepare('INSERT OR IGNORE INTO search (key, idx) VALUES (?, ?)'),
     putTile: db.prepare('INSERT OR REPLACE INTO tiles (level, idx, hashes) VALUES (?, ?, ?)'),
     getTile: db.prepare('SELECT hashes FROM tiles WHERE level = ? AND idx = ?'),
@@ -146,6 +156,7 @@ export class SqliteStorage implements LogStorage {
         }
         for (const e of batch.entries) {
           s.putEntry.run(e.index, e.leafHash, e.body, e.integratedTime);
+          if (e.extraData !== undefined) s.putExtra.run(e.index, e.extraData);
           for (const key of e.searchKeys) s.putSearch.run(key, e.index);
         }
         for (const tile of batch.tiles) s.putTile.run(tile.level, tile.index, tile.hashes);
@@ -169,6 +180,31 @@ export class SqliteStorage implements LogStorage {
 
   async getEntries(start: number, count: number): Promise<StoredEntry[]> {
     return (this.stmts.getEntries.all(start, start + count) as Row[]).map(toEntry);
+  }
+
+  async getExtraData(start: number, count: number): Promise<StoredExtraData[]> {
+    const rows = this.stmts.getExtra.all(start, start + count) as { idx: number; data: Buffer }[];
+    return rows.map((r) => ({ index: r.idx, extraData: new Uint8Array(r.data) }));
+  }
+
+  async importExtraData(rows: Iterable<ImportedExtraData>): Promise<number> {
+    const s = this.stmts;
+    let written = 0;
+    try {
+      this.db.transaction(() => {
+        for (const row of rows) {
+          const stored = s.leafHashAt.get(row.index) as { leaf_hash: Buffer } | undefined;
+          if (!stored || !Buffer.from(row.leafHash).equals(stored.leaf_hash)) {
+            throw new LogError('ERR_LOG_INCONSISTENT', `extra data for index ${row.index} does not belong to a stored entry with that leaf hash`);
+          }
+          written += s.importExtra.run(row.index, row.extraData).changes;
+        }
+      }).immediate();
+    } catch (err) {
+      if (err instanceof LogError) throw err;
+      throw new LogError('ERR_LOG_STORAGE', "couldn't import extra data", { cause: err });
+    }
+    return written;
   }
 
   async getTile(level: number, index: number): Promise<Uint8Array | undefined> {

@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { DuplicateEntryError, LogError } from '@sigstack/tlog';
 import type { Log } from '@sigstack/tlog';
 import { bytesEqual, toBase64, toHex } from '@sigstack/crypto/encoding';
-import { hashLeaf } from '@sigstack/crypto/merkle';
 import { CtLogError } from '../errors.js';
-import { encodeDigitallySigned, encodeMerkleTreeLeaf, encodeSignedEntry, parseMerkleTreeLeaf, sctSignatureInput } from '../ct/structures.js';
+import { encodeDigitallySigned, encodeMerkleTreeLeaf, encodePrecertChainEntry, encodeSignedEntry, encodeX509ChainEntry, parseMerkleTreeLeaf, sctSignatureInput } from '../ct/structures.js';
 import type { SignedEntry, TimestampedEntry } from '../ct/structures.js';
 import { poisonOf } from '../x509/certificate.js';
 import { isPrecertSigningCertificate } from '../x509/chain.js';
@@ -12,7 +11,6 @@ import type { ChainValidator } from '../x509/chain.js';
 import { precertTbs } from '../x509/precert.js';
 import type { AcceptedRoots } from '../x509/roots.js';
 import type { CtStorage } from './ct-storage.js';
-import type { ExtraRecord, ExtraStore } from './extra-store.js';
 import type { LogKey } from './log-key.js';
 import type { TreeHeads } from './tree-heads.js';
 import type { AddChainResponse, GetEntriesResponse, GetEntryAndProofResponse, GetProofByHashResponse, GetSthResponse } from './types.js';
@@ -57,7 +55,6 @@ function tooSmall(what: string, size: number, need: number): CtLogError {
 export class CtLog {
   readonly #log: Log;
   readonly #storage: CtStorage;
-  readonly #extra: ExtraStore;
   readonly #heads: TreeHeads;
   readonly #key: LogKey;
   readonly #roots: AcceptedRoots;
@@ -66,10 +63,9 @@ export class CtLog {
   /** Identities being looked up or appended, so that concurrent duplicates share one entry. */
   readonly #inFlight = new Map<string, Promise<TimestampedEntry>>();
 
-  constructor(options: { log: Log; storage: CtStorage; extra: ExtraStore; heads: TreeHeads; key: LogKey; roots: AcceptedRoots; validator: ChainValidator; clock: () => number }) {
+  constructor(options: { log: Log; storage: CtStorage; heads: TreeHeads; key: LogKey; roots: AcceptedRoots; validator: ChainValidator; clock: () => number }) {
     this.#log = options.log;
     this.#storage = options.storage;
-    this.#extra = options.extra;
     this.#heads = options.heads;
     this.#key = options.key;
     this.#roots = options.roots;
@@ -100,11 +96,12 @@ export class CtLog {
     const { leaf, issuer, issuers } = validated;
     const poison = poisonOf(leaf);
     let entry: SignedEntry;
-    let record: Omit<ExtraRecord, 'leafHash'>;
+    /** RFC 6962 `extra_data`, stored by the engine in the entry's own transaction. */
+    let extraData: Uint8Array;
     if (!precert) {
       if (poison !== 'absent') throw new CtLogError('ERR_ENTRY_INVALID', 'the certificate carries the CT poison extension: submit precertificates to add-pre-chain');
       entry = { type: 'x509', certificate: leaf.der };
-      record = { chain: issuers };
+      extraData = encodeX509ChainEntry(issuers);
     } else {
       if (poison === 'absent') throw new CtLogError('ERR_ENTRY_INVALID', 'add-pre-chain needs a precertificate: the CT poison extension 1.3.6.1.4.1.11129.2.4.3 is missing');
       if (poison === 'invalid') throw new CtLogError('ERR_ENTRY_INVALID', 'the CT poison extension must be critical and hold an ASN.1 NULL');
@@ -113,13 +110,13 @@ export class CtLog {
         throw new CtLogError('ERR_ENTRY_INVALID', 'precertificates signed by a Precertificate Signing Certificate (key purpose 1.3.6.1.4.1.11129.2.4.4) are not supported: sign the precertificate with the issuing CA key');
       }
       entry = { type: 'precert', issuerKeyHash: sha256(issuer.spki), tbsCertificate: precertTbs(leaf.tbs) };
-      record = { precertificate: leaf.der, chain: issuers };
+      extraData = encodePrecertChainEntry(leaf.der, issuers);
     }
     const signed = encodeSignedEntry(entry);
     const identity = toHex(sha256(signed));
     let logged = this.#inFlight.get(identity);
     if (!logged) {
-      logged = this.#findOrAppend(identity, signed, entry, record);
+      logged = this.#findOrAppend(identity, signed, entry, extraData);
       this.#inFlight.set(identity, logged);
       const settled = () => this.#inFlight.delete(identity);
       logged.then(settled, settled);
@@ -127,7 +124,7 @@ export class CtLog {
     return this.#sct(await logged);
   }
 
-  async #findOrAppend(identity: string, signed: Uint8Array, entry: SignedEntry, record: Omit<ExtraRecord, 'leafHash'>): Promise<TimestampedEntry> {
+  async #findOrAppend(identity: string, signed: Uint8Array, entry: SignedEntry, extraData: Uint8Array): Promise<TimestampedEntry> {
     const [index] = await this.#log.search([IDENTITY_KEY + identity], 'or', 1);
     if (index !== undefined) {
       const stored = await this.#log.getEntry(index);
@@ -139,15 +136,11 @@ export class CtLog {
     }
     const timestamped: TimestampedEntry = { timestamp: this.#clock(), entry, extensions: NO_EXTENSIONS };
     const leaf = encodeMerkleTreeLeaf(timestamped);
-    const leafHash = hashLeaf(leaf);
-    this.#storage.stage({ ...record, leafHash });
     try {
-      await this.#log.add({ body: leaf, searchKeys: [IDENTITY_KEY + identity] });
+      await this.#log.add({ body: leaf, searchKeys: [IDENTITY_KEY + identity], extraData });
     } catch (err) {
       // The very same leaf (same entry, same millisecond) is already in the log: that is our entry.
       if (!(err instanceof DuplicateEntryError)) throw err;
-    } finally {
-      this.#storage.unstage(leafHash);
     }
     return timestamped;
   }
@@ -195,11 +188,11 @@ export class CtLog {
     const last = Math.min(range.end, size - 1);
     const count = last - start + 1;
     const leaves = await this.#storage.getEntries(start, count);
-    const extras = this.#extra.range(start, count);
-    if (leaves.length !== count || extras.length !== count) throw new LogError('ERR_LOG_INCONSISTENT', `entries ${start}..${last} are missing from storage`);
+    const extras = await this.#storage.getExtraData(start, count);
+    if (leaves.length !== count || extras.length !== count) throw new LogError('ERR_LOG_INCONSISTENT', `entries ${start}..${last} or their chains are missing from storage`);
     const entries = leaves.map((leaf, i) => {
       const extra = extras[i]!;
-      if (extra.index !== leaf.index || !bytesEqual(extra.leafHash, leaf.leafHash)) throw new LogError('ERR_LOG_INCONSISTENT', `the stored chain of entry ${leaf.index} belongs to another leaf`);
+      if (extra.index !== leaf.index) throw new LogError('ERR_LOG_INCONSISTENT', `the stored chain of entry ${leaf.index} is missing`);
       return { leaf_input: toBase64(leaf.body), extra_data: toBase64(extra.extraData) };
     });
     return { entries, complete: last === range.end };

@@ -1,7 +1,5 @@
-import type { Batch, LogIdentity, LogStorage, StoredCheckpoint, StoredEntry } from '@sigstack/tlog';
-import { LogError } from '@sigstack/tlog';
-import { toHex } from '@sigstack/crypto/encoding';
-import type { ExtraRecord, ExtraStore } from './extra-store.js';
+import type { Batch, ImportedExtraData, LogIdentity, LogStorage, StoredCheckpoint, StoredEntry, StoredExtraData } from '@sigstack/tlog';
+import type { ExtraStore } from './extra-store.js';
 import type { TreeHeads } from './tree-heads.js';
 
 /** The SCT timestamp of a stored MerkleTreeLeaf: bytes 2..10 (after version and leaf type). */
@@ -12,32 +10,20 @@ export function leafTimestamp(leaf: Uint8Array): number {
 }
 
 /**
- * The engine's storage with the CT log's additions around each commit: before the batch is
- * committed, the chains of its entries (staged by the caller of `Log.add`) are written durably to
- * the ExtraStore, so that no committed entry lacks its `extra_data`; after the commit, the new
- * tree head is signed. Everything else is the engine's storage unchanged.
- *
- * Contract for callers: `stage` the record of a leaf before `Log.add` of that leaf and `unstage`
- * it once `add` settled. A batch whose entry has no staged record fails (ERR_LOG_STORAGE).
+ * The engine's storage with the CT log's tree heads around each commit: after the batch is
+ * committed (entries with their chains as extra data, in the engine's one transaction), the new
+ * tree head is signed. It is written to the ExtraStore only when get-sth first shows it or at
+ * close, never per batch. Everything else is the engine's storage unchanged.
  */
 export class CtStorage implements LogStorage {
   readonly #inner: LogStorage;
   readonly #extra: ExtraStore;
   readonly #heads: TreeHeads;
-  readonly #staged = new Map<string, ExtraRecord>();
 
   constructor(inner: LogStorage, extra: ExtraStore, heads: TreeHeads) {
     this.#inner = inner;
     this.#extra = extra;
     this.#heads = heads;
-  }
-
-  stage(record: ExtraRecord): void {
-    this.#staged.set(toHex(record.leafHash), record);
-  }
-
-  unstage(leafHash: Uint8Array): void {
-    this.#staged.delete(toHex(leafHash));
   }
 
   open(): Promise<{ checkpoint: StoredCheckpoint | undefined; identity: LogIdentity | undefined }> {
@@ -50,19 +36,7 @@ export class CtStorage implements LogStorage {
 
   async commit(batch: Batch): Promise<void> {
     let notBefore = 0;
-    const records = batch.entries.map((e) => {
-      const record = this.#staged.get(toHex(e.leafHash));
-      if (!record) throw new LogError('ERR_LOG_STORAGE', `no chain was staged for the entry at index ${e.index}`);
-      notBefore = Math.max(notBefore, leafTimestamp(e.body));
-      return { index: e.index, record };
-    });
-    const pending = this.#heads.takePending();
-    try {
-      this.#extra.write(records, pending);
-    } catch (err) {
-      this.#heads.restorePending(pending);
-      throw err;
-    }
+    for (const e of batch.entries) notBefore = Math.max(notBefore, leafTimestamp(e.body));
     await this.#inner.commit(batch);
     this.#heads.committed(batch.checkpoint.size, batch.checkpoint.rootHash, notBefore);
   }
@@ -92,6 +66,14 @@ export class CtStorage implements LogStorage {
 
   getEntries(start: number, count: number): Promise<StoredEntry[]> {
     return this.#inner.getEntries(start, count);
+  }
+
+  getExtraData(start: number, count: number): Promise<StoredExtraData[]> {
+    return this.#inner.getExtraData(start, count);
+  }
+
+  importExtraData(rows: Iterable<ImportedExtraData>): Promise<number> {
+    return this.#inner.importExtraData(rows);
   }
 
   getTile(level: number, index: number): Promise<Uint8Array | undefined> {

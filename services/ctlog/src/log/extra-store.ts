@@ -1,23 +1,14 @@
-import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { LogError } from '@sigstack/tlog';
 import { toHex } from '@sigstack/crypto/encoding';
 import { encodePrecertChainEntry, encodeX509ChainEntry } from '../ct/structures.js';
 
-/** What get-entries serves beside a leaf: the submitted chain (and, for a precertificate, the precertificate itself). */
-export type ExtraRecord = {
-  /** The leaf hash of the entry the record belongs to, checked on every read. */
-  readonly leafHash: Uint8Array;
-  /** Precertificate entries only: the precertificate as submitted (with its poison and signature). */
-  readonly precertificate?: Uint8Array;
-  /** The issuers, from the leaf's issuer up to the accepted root. */
-  readonly chain: readonly Uint8Array[];
-};
-
 /** A signed tree head as stored: `signature` is the TLS DigitallySigned. */
 export type StoredSth = { readonly size: number; readonly rootHash: Uint8Array; readonly timestamp: number; readonly signature: Uint8Array };
 
 const SCHEMA = `
+-- certs and extra: the old layout's chains (each issuer stored once, entries referring to it by
+-- SHA-256), read once at start and moved into the engine; new data directories leave them empty.
 CREATE TABLE IF NOT EXISTS certs (
   hash BLOB PRIMARY KEY,
   der  BLOB NOT NULL
@@ -36,21 +27,17 @@ CREATE TABLE IF NOT EXISTS sths (
 );
 `;
 
-/** Certificates kept in memory for get-entries: issuers repeat across entries. */
+/** Certificates kept in memory while old-layout chains are read: issuers repeat across entries. */
 const CERT_CACHE_SIZE = 4096;
 
 type ExtraRow = { idx: number; leaf_hash: Buffer; precert: Buffer | null; chain: Buffer };
 type SthRow = { size: number; root: Buffer; timestamp: number; signature: Buffer };
 
-function sha256(bytes: Uint8Array): Buffer {
-  return createHash('sha256').update(bytes).digest();
-}
-
 function prepare(db: Database.Database) {
   return {
-    putCert: db.prepare('INSERT OR IGNORE INTO certs (hash, der) VALUES (?, ?)'),
     getCert: db.prepare('SELECT der FROM certs WHERE hash = ?'),
-    putExtra: db.prepare('INSERT OR REPLACE INTO extra (idx, leaf_hash, precert, chain) VALUES (?, ?, ?, ?)'),
+    clearExtra: db.prepare('DELETE FROM extra'),
+    clearCerts: db.prepare('DELETE FROM certs'),
     range: db.prepare('SELECT idx, leaf_hash, precert, chain FROM extra WHERE idx >= ? AND idx < ? ORDER BY idx'),
     countBelow: db.prepare('SELECT count(*) AS n FROM extra WHERE idx < ?'),
     truncateExtra: db.prepare('DELETE FROM extra WHERE idx >= ?'),
@@ -67,21 +54,19 @@ function storageError(message: string, cause: unknown): LogError {
 }
 
 /**
- * The CT log's second SQLite database: the chains that get-entries returns as `extra_data`
- * (each issuer certificate stored once, entries referring to it by hash) and the signed tree
- * heads. The log engine's database holds only what the tree hashes; this one holds what RFC 6962
- * serves beside it. Same durability as the engine (WAL, synchronous=FULL, one exclusive writer).
+ * The CT log's second SQLite database, `ctlog-extra.db`: the signed tree heads, and in data
+ * directories written before the chains moved into the engine's transaction (the `extra` and
+ * `certs` tables), the chains that get-entries returns as `extra_data`, which `openCtLog` moves
+ * into the engine once and then deletes here. Same durability as the engine (WAL,
+ * synchronous=FULL, one exclusive writer).
  *
- * Contract: `write` is one transaction; when it returns, the records are fsynced. Rows at an
- * index are replaced when the index is written again (a batch whose engine commit failed is
- * retried at the same indices); `truncate` removes rows beyond the engine's size at start.
+ * Contract: `writeSth` is one transaction; when it returns, the head is fsynced. `truncate`
+ * removes rows beyond the engine's size at start (batches the engine never committed).
  */
 export class ExtraStore {
   readonly #db: Database.Database;
   readonly #stmts: Statements;
   readonly #certs = new Map<string, Uint8Array>();
-  /** Hashes of certificates already stored: issuers of accepted chains, so few. */
-  readonly #knownCerts = new Set<string>();
 
   private constructor(db: Database.Database) {
     this.#db = db;
@@ -107,34 +92,13 @@ export class ExtraStore {
     }
   }
 
-  /** Writes the records of a batch (and a tree head, if given) in one durable transaction. */
-  write(records: readonly { index: number; record: ExtraRecord }[], sth?: StoredSth): void {
-    const s = this.#stmts;
-    const added: string[] = [];
-    try {
-      this.#db.transaction(() => {
-        for (const { index, record } of records) {
-          const hashes = record.chain.map((der) => {
-            const hash = sha256(der);
-            const key = hash.toString('hex');
-            if (!this.#knownCerts.has(key)) {
-              s.putCert.run(hash, der);
-              added.push(key);
-            }
-            return hash;
-          });
-          s.putExtra.run(index, record.leafHash, record.precertificate ?? null, Buffer.concat(hashes));
-        }
-        if (sth) s.putSth.run(sth.size, sth.rootHash, sth.timestamp, sth.signature);
-      }).immediate();
-    } catch (err) {
-      throw storageError(`couldn't store the chains of ${records.length} entries`, err);
-    }
-    for (const key of added) this.#knownCerts.add(key);
-  }
-
+  /** Stores a signed tree head in one durable transaction. */
   writeSth(sth: StoredSth): void {
-    this.write([], sth);
+    try {
+      this.#stmts.putSth.run(sth.size, sth.rootHash, sth.timestamp, sth.signature);
+    } catch (err) {
+      throw storageError(`couldn't store the tree head of size ${sth.size}`, err);
+    }
   }
 
   /**
@@ -166,6 +130,15 @@ export class ExtraStore {
   /** Rows stored for indices below `size`. */
   countBelow(size: number): number {
     return (this.#stmts.countBelow.get(size) as { n: number }).n;
+  }
+
+  /** Deletes the old-layout chains (after they were moved into the engine) in one transaction. */
+  clearChains(): void {
+    this.#db.transaction(() => {
+      this.#stmts.clearExtra.run();
+      this.#stmts.clearCerts.run();
+    }).immediate();
+    this.#certs.clear();
   }
 
   /** Removes rows written for batches the engine never committed (indices ≥ size, tree heads > size). */
