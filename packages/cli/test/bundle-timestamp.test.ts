@@ -1,10 +1,11 @@
 import t from 'tap';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, run } from '../src/index.js';
 import { parseBundle, parseTrustedRoot } from '../src/bundle/inputs.js';
 import { MAX_TIMESTAMP_BYTES, parseGenTime } from '../src/bundle/rfc3161.js';
-import { verifyBundle, type IdentityPolicy } from '../src/bundle/verify.js';
+import { verifyBundle } from '../src/bundle/verify.js';
+import { ARTIFACT, DSSE, ISSUER, MESSAGE, POLICY, ROOT, type Json } from './fixtures/bundles.js';
 import { captureIo } from './fixtures/fake-log.js';
 import { fixtureTsa, type TokenOptions } from './fixtures/tsa.js';
 
@@ -12,15 +13,6 @@ import { fixtureTsa, type TokenOptions } from './fixtures/tsa.js';
 // certificate valid 06:15:51 to 06:25:51 on 2026-11-22, SET at 06:15:51) get tokens from a test
 // TSA over their signature bytes; each test alters one thing and checks the exit the check names.
 
-type Json = Record<string, any>;
-const DIR = join(import.meta.dirname, 'fixtures', 'bundle');
-const load = (name: string): Json => JSON.parse(readFileSync(join(DIR, name), 'utf8'));
-const MESSAGE = load('message.json');
-const DSSE = load('dsse.json');
-const ROOT = load('trusted-root.json');
-const ISSUER = readFileSync(join(DIR, 'issuer.txt'), 'utf8').trim();
-const ARTIFACT = Buffer.from('a release built by alice');
-const POLICY: IdentityPolicy = { identity: 'alice@example\\.com', issuer: ISSUER };
 const INSIDE = '20261122061700Z';
 const AFTER = '20261122063000Z';
 

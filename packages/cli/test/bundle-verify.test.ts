@@ -1,22 +1,11 @@
 import t from 'tap';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseBundle, parseTrustedRoot } from '../src/bundle/inputs.js';
 import { verifyBundle, type IdentityPolicy } from '../src/bundle/verify.js';
+import { ARTIFACT, DSSE, ISSUER, MESSAGE, POLICY, ROOT, type Json } from './fixtures/bundles.js';
 
 // A message-signature bundle (v0.2) and a DSSE attestation made by sigstore-js against the stack,
 // with the stack's trusted root (test/fixtures/bundle). Verification is offline and uses the SET's
 // time, not the clock, so the fixtures stay valid. Each test alters one thing.
-
-type Json = Record<string, any>;
-const DIR = join(import.meta.dirname, 'fixtures', 'bundle');
-const load = (name: string): Json => JSON.parse(readFileSync(join(DIR, name), 'utf8'));
-const MESSAGE = load('message.json');
-const DSSE = load('dsse.json');
-const ROOT = load('trusted-root.json');
-const ISSUER = readFileSync(join(DIR, 'issuer.txt'), 'utf8').trim();
-const ARTIFACT = Buffer.from('a release built by alice');
-const POLICY: IdentityPolicy = { identity: 'alice@example\\.com', issuer: ISSUER };
 
 function flip(b64: string, at = 0): string {
   const bytes = Buffer.from(b64, 'base64');
