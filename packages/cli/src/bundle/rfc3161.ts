@@ -12,16 +12,9 @@ import { id_signedData, SignedData, type Attribute } from '@peculiar/asn1-cms';
 import { id_ct_tstInfo, TimeStampResp } from '@peculiar/asn1-tsp';
 import type { HashName } from '@sigstack/crypto/keys';
 import { toHex } from '@sigstack/crypto/encoding';
+import { ID_AA_SIGNING_CERTIFICATE, ID_AA_SIGNING_CERTIFICATE_V2, SigningCertificate, SigningCertificateV2, type IssuerSerial } from '@sigstack/crypto/x509';
 import { AuditError } from '../errors.js';
-import {
-  AnySet,
-  ID_AA_SIGNING_CERTIFICATE,
-  ID_AA_SIGNING_CERTIFICATE_V2,
-  SigningCertificate,
-  SigningCertificateV2,
-  TstInfoRawTime,
-  type IssuerSerial,
-} from './rfc3161-asn1.js';
+import { AnySet, TstInfoRawTime } from './rfc3161-asn1.js';
 
 /**
  * The largest token we parse. A TimeStampResp is a few hundred bytes plus the certificates the TSA

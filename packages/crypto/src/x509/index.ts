@@ -37,3 +37,12 @@ export {
   parseCertificateChain,
 } from './certificate.js';
 export { embeddedScts, OID_SCT_LIST, precertificateTbs, type EmbeddedSct } from './precertificate.js';
+export {
+  EssCertId,
+  EssCertIdV2,
+  ID_AA_SIGNING_CERTIFICATE,
+  ID_AA_SIGNING_CERTIFICATE_V2,
+  IssuerSerial,
+  SigningCertificate,
+  SigningCertificateV2,
+} from './ess.js';

@@ -1,50 +1,10 @@
 /**
- * ASN.1 types the @peculiar packages do not define, declared with @peculiar/asn1-schema (decorators
+ * ASN.1 types the @peculiar packages do not define (the ESS signing-certificate attributes are in
+ * @sigstack/crypto/x509, shared with the verifier), declared with @peculiar/asn1-schema (decorators
  * applied as plain calls: the build has no decorator syntax) so that the library does all encoding.
  */
-import { AsnArray, AsnIntegerArrayBufferConverter, AsnProp, AsnPropTypes, AsnSerializer, AsnType, AsnTypeTypes, OctetString } from '@peculiar/asn1-schema';
+import { AsnArray, AsnProp, AsnPropTypes, AsnSerializer, AsnType, AsnTypeTypes } from '@peculiar/asn1-schema';
 import { Attribute, id_signedData, SignedData } from '@peculiar/asn1-cms';
-import { AlgorithmIdentifier, GeneralNames } from '@peculiar/asn1-x509';
-
-/** id-aa-signingCertificateV2 (RFC 5035 §3). */
-export const ID_AA_SIGNING_CERTIFICATE_V2 = '1.2.840.113549.1.9.16.2.47';
-
-/** `IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber CertificateSerialNumber }` (RFC 5035). */
-export class IssuerSerial {
-  issuer = new GeneralNames();
-  serialNumber = new ArrayBuffer(0);
-  constructor(params: Partial<IssuerSerial> = {}) {
-    Object.assign(this, params);
-  }
-}
-AsnProp({ type: GeneralNames })(IssuerSerial.prototype, 'issuer');
-AsnProp({ type: AsnPropTypes.Integer, converter: AsnIntegerArrayBufferConverter })(IssuerSerial.prototype, 'serialNumber');
-
-/**
- * `ESSCertIDv2 ::= SEQUENCE { hashAlgorithm AlgorithmIdentifier DEFAULT {id-sha256}, certHash OCTET
- * STRING, issuerSerial IssuerSerial OPTIONAL }`. Leave `hashAlgorithm` unset for SHA-256: DER omits
- * default values.
- */
-export class EssCertIdV2 {
-  hashAlgorithm?: AlgorithmIdentifier;
-  certHash = new OctetString();
-  issuerSerial?: IssuerSerial;
-  constructor(params: Partial<EssCertIdV2> = {}) {
-    Object.assign(this, params);
-  }
-}
-AsnProp({ type: AlgorithmIdentifier, optional: true })(EssCertIdV2.prototype, 'hashAlgorithm');
-AsnProp({ type: OctetString })(EssCertIdV2.prototype, 'certHash');
-AsnProp({ type: IssuerSerial, optional: true })(EssCertIdV2.prototype, 'issuerSerial');
-
-/** `SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2, policies … OPTIONAL }`; no policies. */
-export class SigningCertificateV2 {
-  certs: EssCertIdV2[] = [];
-  constructor(params: Partial<SigningCertificateV2> = {}) {
-    Object.assign(this, params);
-  }
-}
-AsnProp({ type: EssCertIdV2, repeated: 'sequence' })(SigningCertificateV2.prototype, 'certs');
 
 /** A bare OBJECT IDENTIFIER value, for the content-type attribute (RFC 5652 §11.1). */
 export class ObjectIdentifierValue {

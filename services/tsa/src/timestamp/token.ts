@@ -37,19 +37,9 @@ import {
 import { Accuracy, id_ct_tstInfo, MessageImprint, PKIStatus, PKIStatusInfo, TimeStampResp, TimeStampToken, TSTInfo } from '@peculiar/asn1-tsp';
 import { Certificate, GeneralName, GeneralNames } from '@peculiar/asn1-x509';
 import { DIGEST_SIZE, type HashName } from '@sigstack/crypto/keys';
-import type { x509 } from '@sigstack/crypto/x509';
+import { EssCertIdV2, ID_AA_SIGNING_CERTIFICATE_V2, IssuerSerial, SigningCertificateV2, type x509 } from '@sigstack/crypto/x509';
 import type { CertifiedSigner, KeySigner } from '@sigstack/service-kit';
-import {
-  AttributeSet,
-  EssCertIdV2,
-  ID_AA_SIGNING_CERTIFICATE_V2,
-  IssuerSerial,
-  ObjectIdentifierValue,
-  Precomputed,
-  SignedDataContentInfo,
-  SigningCertificateV2,
-  typedAttribute,
-} from './asn1-types.js';
+import { AttributeSet, ObjectIdentifierValue, Precomputed, SignedDataContentInfo, typedAttribute } from './asn1-types.js';
 import { HASH_OIDS } from './oid.js';
 import type { TimestampRequest } from './request.js';
 

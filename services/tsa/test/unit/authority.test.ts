@@ -5,7 +5,7 @@ import { id_contentType, id_messageDigest, id_signingTime, SigningTime } from '@
 import { id_ct_tstInfo, PKIStatus } from '@peculiar/asn1-tsp';
 import { Name } from '@peculiar/asn1-x509';
 import { certificateDer } from '@sigstack/crypto/x509';
-import { ID_AA_SIGNING_CERTIFICATE_V2, SigningCertificateV2 } from '../../src/timestamp/asn1-types.js';
+import { ID_AA_SIGNING_CERTIFICATE_V2, SigningCertificateV2 } from '@sigstack/crypto/x509';
 import { parseDerRequest, parseJsonRequest } from '../../src/timestamp/request.js';
 import { derRequest, HASH_OID, makeAuthority, NOW, parseResponse, sha256 } from '../helpers.js';
 
