@@ -1,8 +1,8 @@
 /** Local files: bounded reads with clear errors (exit 3), and durable atomic replacement. */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { writeFileDurably } from '@sigstack/trust';
 import { AuditError } from './errors.js';
 
 /**
@@ -21,33 +21,14 @@ export async function readLocalFile(path: string, what: string, maxBytes = 64 * 
   }
 }
 
-let counter = 0;
-
 /**
- * Replaces `path` with `data` so that a crash leaves either the old or the new content, never a
- * mix: write a temporary file in the same directory, fsync it, rename it over `path`, fsync the
- * directory (so that the rename itself survives a power loss).
+ * Replaces `path` with `data` so that a crash leaves either the old or the new content, never a mix
+ * (the trust package's durable write: temporary file, fsync, rename, fsync of the directory).
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${++counter}.tmp`);
   try {
-    const file = await open(tmp, 'w', 0o644);
-    try {
-      await file.writeFile(data);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(tmp, path);
-    const d = await open(dir, 'r');
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
+    await writeFileDurably(path, data);
   } catch (err) {
-    await rm(tmp, { force: true }).catch(() => undefined);
     throw new AuditError('input', 'ERR_ENCODING_INVALID', `couldn't write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
   }
 }

@@ -5,6 +5,7 @@
  * I/O is the repository directory the caller names.
  */
 export { TrustError } from './errors.js';
+export { writeFileDurably } from './durable-file.js';
 export { rfc3339, parseTime } from './time.js';
 export { serviceUrl } from './url.js';
 export { keyDetailsOf, type KeyDetails } from './keys.js';

@@ -5,10 +5,11 @@
  * roles whose content changed (and those that point at them).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Metadata, MetadataKind, MetaFile, Root, Snapshot, TargetFile, Targets, Timestamp } from '@tufjs/models';
 import { canonicalJson, type JsonValue } from '@sigstack/crypto/canonical-json';
+import { writeFileDurably } from '../durable-file.js';
 import { tufInvalid } from '../errors.js';
 import { rfc3339 } from '../time.js';
 import { DEFAULT_EXPIRY, type ExpiryPolicy } from './expiry.js';
@@ -66,33 +67,12 @@ function serialize(md: Metadata<AnySigned>): Buffer {
   return Buffer.from(`${JSON.stringify(md.toJSON(), null, 2)}\n`);
 }
 
-let counter = 0;
-
-/**
- * Writes a file so that readers see the old or the new content, never a part (temporary file, fsync,
- * rename), and fsyncs the directory so that the rename survives a power loss: timestamp.json is
- * written last and must never name a snapshot whose file was lost.
- */
+/** Writes a repository file durably (see writeFileDurably): timestamp.json is written last and must never name a snapshot whose file was lost. */
 async function writeAtomic(path: string, data: Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${++counter}.tmp`;
   try {
-    const file = await open(tmp, 'w', 0o644);
-    try {
-      await file.writeFile(data);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(tmp, path);
-    const dir = await open(dirname(path), 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    await mkdir(dirname(path), { recursive: true });
+    await writeFileDurably(path, data);
   } catch (err) {
-    await rm(tmp, { force: true }).catch(() => undefined);
     throw tufInvalid(`couldn't write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, err);
   }
 }

@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -92,6 +92,18 @@ function count(path: string, sql: string): number {
   }
 }
 
+
+/** Opens the log in `dir` (two entries), adds a chain, and checks that index 2 serves that chain. */
+async function addsAtIndexTwoWithItsChain(t: Test, dir: string): Promise<void> {
+  const log = await makeLog(dir, undefined);
+  t.teardown(log.close);
+  const leaf = await makeLeaf(intermediate);
+  t.equal((await log.app.inject({ method: 'POST', url: '/ct/v1/add-chain', payload: chainBody(leaf.der, intermediate.der) })).statusCode, 200);
+  const res = await log.app.inject({ method: 'GET', url: '/ct/v1/get-entries?start=2&end=2' });
+  t.equal(res.statusCode, 200, 'the new entry at index 2 has its own chain');
+  t.ok(Buffer.from(res.json().entries[0].extra_data, 'base64').includes(Buffer.from(intermediate.der)));
+}
+
 t.test('get-entries returns each entry with its chain from the engine database', async (t) => {
   const dir = t.testdir();
   await fill(dir, 2);
@@ -118,13 +130,7 @@ t.test('an entry and its chain are committed together: a failed commit leaves ne
   const fix = new Database(join(dir, 'ctlog.db'));
   fix.exec('DROP TRIGGER fail_commit');
   fix.close();
-  const log = await makeLog(dir, undefined);
-  t.teardown(log.close);
-  const leaf = await makeLeaf(intermediate);
-  t.equal((await log.app.inject({ method: 'POST', url: '/ct/v1/add-chain', payload: chainBody(leaf.der, intermediate.der) })).statusCode, 200);
-  const res = await log.app.inject({ method: 'GET', url: '/ct/v1/get-entries?start=2&end=2' });
-  t.equal(res.statusCode, 200, 'the new entry at index 2 has its own chain');
-  t.ok(Buffer.from(res.json().entries[0].extra_data, 'base64').includes(Buffer.from(intermediate.der)));
+  await addsAtIndexTwoWithItsChain(t, dir);
 });
 
 t.test('the log refuses to start when its last entry has no chain', async (t) => {
@@ -163,13 +169,7 @@ t.test('old chains of a batch the engine never committed are dropped and the ind
   const dir = t.testdir();
   await fill(dir, 2);
   toOldLayout(dir, { extraRows: [{ idx: 2, leafHash: Buffer.alloc(32) }] });
-  const log = await makeLog(dir, undefined);
-  t.teardown(log.close);
-  const leaf = await makeLeaf(intermediate);
-  t.equal((await log.app.inject({ method: 'POST', url: '/ct/v1/add-chain', payload: chainBody(leaf.der, intermediate.der) })).statusCode, 200);
-  const res = await log.app.inject({ method: 'GET', url: '/ct/v1/get-entries?start=2&end=2' });
-  t.equal(res.statusCode, 200, 'the new entry at index 2 has its own chain');
-  t.ok(Buffer.from(res.json().entries[0].extra_data, 'base64').includes(Buffer.from(intermediate.der)));
+  await addsAtIndexTwoWithItsChain(t, dir);
 });
 
 t.test('an old chain database missing chains is refused', async (t) => {
